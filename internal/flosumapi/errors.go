@@ -1,0 +1,139 @@
+package flosumapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// APIError is an answer other than 200 OK, or a 200 that could not be used.
+type APIError struct {
+	Method string
+	// Path is the request path, without host or query.
+	Path       string
+	StatusCode int
+	// ErrorName is the API's "error" field, such as "Not Found"; may be empty.
+	ErrorName string
+	// Messages holds every "message" the API gave, whether it sent an array
+	// or a string.
+	Messages []string
+	// Snippet is the start of a body that was not the API's JSON, such as a
+	// proxy's HTML page.
+	Snippet string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: HTTP %d", e.Method, e.Path, e.StatusCode)
+	if text := http.StatusText(e.StatusCode); text != "" {
+		b.WriteString(" " + text)
+	}
+	if e.ErrorName != "" && e.ErrorName != http.StatusText(e.StatusCode) {
+		b.WriteString(" (" + e.ErrorName + ")")
+	}
+	if len(e.Messages) > 0 {
+		b.WriteString(": " + strings.Join(e.Messages, "; "))
+	}
+	if e.Snippet != "" {
+		b.WriteString(": body starts with " + fmt.Sprintf("%q", e.Snippet))
+	}
+	return b.String()
+}
+
+// IsNotFound reports whether err is the API's 404.
+func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+
+// IsUnauthorized reports whether the API rejected the token (401).
+func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
+
+// IsForbidden reports whether the token lacks access (403).
+func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
+
+// IsBadRequest reports whether the API rejected the request's data (400).
+func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
+
+func hasStatus(err error, status int) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+}
+
+// TransportError is a request that got no usable answer: the connection
+// failed, timed out, or the body was cut off, after every retry.
+type TransportError struct {
+	Method, Path string
+	Err          error
+}
+
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err)
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// errorBody is the NestJS error shape: message is a string or an array.
+type errorBody struct {
+	Message    json.RawMessage `json:"message"`
+	Error      *string         `json:"error"`
+	StatusCode *int            `json:"statusCode"`
+}
+
+func newAPIError(method, path string, resp *http.Response, body []byte) *APIError {
+	apiErr := &APIError{Method: method, Path: path, StatusCode: resp.StatusCode}
+	name, messages, ok := DecodeErrorBody(body)
+	if !ok {
+		apiErr.Snippet = snippet(body)
+		return apiErr
+	}
+	apiErr.ErrorName, apiErr.Messages = name, messages
+	return apiErr
+}
+
+// DecodeErrorBody reads the API's error JSON. ok is false when the body is
+// not that shape, in which case the caller shows a snippet instead.
+func DecodeErrorBody(body []byte) (name string, messages []string, ok bool) {
+	var eb errorBody
+	if err := json.Unmarshal(body, &eb); err != nil || (eb.Message == nil && eb.Error == nil && eb.StatusCode == nil) {
+		return "", nil, false
+	}
+	if eb.Error != nil {
+		name = *eb.Error
+	}
+	var one string
+	var many []string
+	switch {
+	case len(eb.Message) == 0 || string(eb.Message) == "null":
+	case json.Unmarshal(eb.Message, &one) == nil:
+		messages = []string{one}
+	case json.Unmarshal(eb.Message, &many) == nil:
+		messages = many
+	default:
+		messages = []string{string(eb.Message)}
+	}
+	return name, messages, true
+}
+
+const snippetLength = 200
+
+var (
+	htmlTag    = regexp.MustCompile(`(?s)<(script|style)\b.*?</(script|style)>|<[^>]*>`)
+	whitespace = regexp.MustCompile(`\s+`)
+)
+
+// snippet makes a short, readable excerpt of a body that is not the API's
+// JSON: tags dropped, whitespace collapsed, cut at snippetLength bytes.
+func snippet(body []byte) string {
+	text := htmlTag.ReplaceAllString(string(body[:min(len(body), 16*snippetLength)]), " ")
+	text = strings.TrimSpace(whitespace.ReplaceAllString(text, " "))
+	if len(text) <= snippetLength {
+		return strings.ToValidUTF8(text, "")
+	}
+	cut := snippetLength
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return strings.ToValidUTF8(text[:cut], "") + "…"
+}

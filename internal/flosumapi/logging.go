@@ -1,0 +1,64 @@
+package flosumapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Logger receives the client's messages. The provider adapts it to tflog;
+// fields never hold the access token.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Info(ctx context.Context, msg string, fields map[string]any)
+	Warn(ctx context.Context, msg string, fields map[string]any)
+}
+
+type discardLogger struct{}
+
+func (discardLogger) Debug(context.Context, string, map[string]any) {}
+func (discardLogger) Info(context.Context, string, map[string]any)  {}
+func (discardLogger) Warn(context.Context, string, map[string]any)  {}
+
+// loggingTransport logs each HTTP attempt at debug level, with the
+// Authorization header redacted.
+type loggingTransport struct {
+	next http.RoundTripper
+	log  Logger
+}
+
+func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	t.log.Debug(ctx, "Sending Flosum API request", map[string]any{
+		"method":  req.Method,
+		"url":     req.URL.String(),
+		"headers": redactHeaders(req.Header),
+	})
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	fields := map[string]any{"method": req.Method, "url": req.URL.String(), "duration_ms": time.Since(start).Milliseconds()}
+	if err != nil {
+		fields["error"] = err.Error()
+		t.log.Debug(ctx, "Flosum API request failed", fields)
+		return nil, err
+	}
+	fields["status"] = resp.StatusCode
+	fields["headers"] = redactHeaders(resp.Header)
+	t.log.Debug(ctx, "Received Flosum API response", fields)
+	return resp, nil
+}
+
+var secretHeaders = map[string]bool{"Authorization": true, "Proxy-Authorization": true, "Cookie": true, "Set-Cookie": true}
+
+func redactHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for name, values := range h {
+		if secretHeaders[http.CanonicalHeaderKey(name)] {
+			out[name] = "[REDACTED]"
+			continue
+		}
+		out[name] = strings.Join(values, ", ")
+	}
+	return out
+}

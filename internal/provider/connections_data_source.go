@@ -1,0 +1,139 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/flosum/terraform-provider-flosum/internal/flosumapi"
+)
+
+var _ datasource.DataSourceWithConfigure = (*connectionsDataSource)(nil)
+
+// maxSearchLength is the API's limit on the search term.
+const maxSearchLength = 80
+
+// connectionsDataSource is flosum_connections: every connection, optionally
+// searched and filtered by org type.
+type connectionsDataSource struct {
+	apiClient
+}
+
+type connectionsModel struct {
+	Search            types.String `tfsdk:"search"`
+	SalesforceOrgType types.String `tfsdk:"salesforce_org_type"`
+	Total             types.Int64  `tfsdk:"total"`
+	IDs               types.List   `tfsdk:"ids"`
+	Connections       types.List   `tfsdk:"connections"`
+}
+
+// connectionItemTypes is the object type of each element of connections.
+var connectionItemTypes = map[string]attr.Type{
+	"id":                  types.Int64Type,
+	"external_id":         types.Int64Type,
+	"name":                types.StringType,
+	"user_name":           types.StringType,
+	"salesforce_org_type": types.StringType,
+}
+
+func newConnectionsDataSource() datasource.DataSource { return &connectionsDataSource{} }
+
+func (d *connectionsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_connections"
+}
+
+func (d *connectionsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists Flosum Backup & Archive connections: every one, or those matching `search`, optionally only of one `salesforce_org_type`. " +
+			"Every page of the API is read (up to 2,000 connections a page, several pages at once), and the result is sorted by id so plans stay stable. " +
+			"No match gives empty lists, not an error.",
+		Attributes: map[string]schema.Attribute{
+			"search": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Search term, 1 to %d characters, sent to the API as is; the API decides what matches. Omit to list every connection.", maxSearchLength),
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxSearchLength)},
+			},
+			"salesforce_org_type": schema.StringAttribute{
+				MarkdownDescription: "Keep only connections of this Salesforce org type: `PRODUCTION` or `SANDBOX`. Applied by the provider after every page is read; `total` counts what is left.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf("PRODUCTION", "SANDBOX")},
+			},
+			"total": schema.Int64Attribute{
+				MarkdownDescription: "Number of connections returned (after the `salesforce_org_type` filter).",
+				Computed:            true,
+			},
+			"ids": schema.ListAttribute{
+				MarkdownDescription: "Ids of the connections returned, ascending.",
+				ElementType:         types.Int64Type,
+				Computed:            true,
+			},
+			"connections": schema.ListNestedAttribute{
+				MarkdownDescription: "The connections returned, sorted by id ascending.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":                  schema.Int64Attribute{MarkdownDescription: "Flosum id of the connection.", Computed: true},
+						"external_id":         schema.Int64Attribute{MarkdownDescription: "External id of the connection in Flosum.", Computed: true},
+						"name":                schema.StringAttribute{MarkdownDescription: "Name of the connection.", Computed: true},
+						"user_name":           schema.StringAttribute{MarkdownDescription: "Username of the Salesforce user the connection authenticates as.", Computed: true},
+						"salesforce_org_type": schema.StringAttribute{MarkdownDescription: "Type of the Salesforce org: `PRODUCTION` or `SANDBOX`.", Computed: true},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config connectionsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	search := config.Search.ValueString()
+	all, err := d.client.ListConnections(ctx, search)
+	if err != nil {
+		what := "the list of connections"
+		if search != "" {
+			what = fmt.Sprintf("the connections matching search %q", search)
+		}
+		resp.Diagnostics.Append(apiErrorDiagnostic(err, request{what: what, notFound: "The Flosum API answered 404 for " + what + ". Check base_url: it should be the API's root URL."}))
+		return
+	}
+
+	ids, connections := connectionLists(all, config.SalesforceOrgType.ValueString())
+	config.Total = types.Int64Value(int64(len(ids)))
+	config.IDs = types.ListValueMust(types.Int64Type, ids)
+	config.Connections = types.ListValueMust(types.ObjectType{AttrTypes: connectionItemTypes}, connections)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
+}
+
+// connectionLists builds the ids and connections values directly, keeping
+// only orgType when set. Building attr.Values by hand avoids the framework's
+// reflection, which dominates the cost of large lists.
+func connectionLists(all []flosumapi.ConnectionSummary, orgType string) (ids, connections []attr.Value) {
+	ids = make([]attr.Value, 0, len(all))
+	connections = make([]attr.Value, 0, len(all))
+	for _, c := range all {
+		if orgType != "" && c.SalesforceOrgType != orgType {
+			continue
+		}
+		id := types.Int64Value(c.ID)
+		ids = append(ids, id)
+		connections = append(connections, basetypes.NewObjectValueMust(connectionItemTypes, map[string]attr.Value{
+			"id":                  id,
+			"external_id":         types.Int64Value(c.ExternalID),
+			"name":                types.StringValue(c.Name),
+			"user_name":           types.StringValue(c.UserName),
+			"salesforce_org_type": types.StringValue(c.SalesforceOrgType),
+		}))
+	}
+	return ids, connections
+}

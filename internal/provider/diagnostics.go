@@ -1,0 +1,92 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/flosum/terraform-provider-flosum/internal/flosumapi"
+)
+
+// request says, for diagnostics, what a data source asked the API for.
+type request struct {
+	// what names it in a sentence: "the connection with id 42".
+	what string
+	// notFound is the detail when the API answers 404.
+	notFound string
+}
+
+// apiErrorDiagnostic turns a client error into one diagnostic with a
+// Title-Case summary and a detail saying what happened, what was asked for,
+// and what to do next.
+func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
+	var (
+		apiErr       *flosumapi.APIError
+		decodeErr    *flosumapi.DecodeError
+		inconsistent *flosumapi.InconsistentListError
+		transportErr *flosumapi.TransportError
+	)
+	switch {
+	case flosumapi.IsNotFound(err):
+		return diag.NewErrorDiagnostic("Connection Not Found", req.notFound)
+	case flosumapi.IsUnauthorized(err):
+		return diag.NewErrorDiagnostic("Invalid Flosum Access Token", fmt.Sprintf(
+			"The Flosum API rejected the access token (HTTP 401) while reading %s: the token is invalid or expired. "+
+				"Get a new access token and set it in the provider's access_token argument or the %s environment variable.", req.what, envAccessToken))
+	case flosumapi.IsForbidden(err):
+		return diag.NewErrorDiagnostic("Flosum Access Denied", fmt.Sprintf(
+			"The Flosum API refused access (HTTP 403) while reading %s: the access token is valid but lacks access to Backup & Archive connections%s. "+
+				"Use a token of a user with that access in the provider's access_token argument or the %s environment variable.", req.what, apiMessages(err), envAccessToken))
+	case flosumapi.IsBadRequest(err):
+		return diag.NewErrorDiagnostic("Flosum API Rejected The Request", fmt.Sprintf(
+			"The Flosum API rejected the request for %s (HTTP 400) with these messages:\n%s\nCorrect the arguments and try again.", req.what, bulletList(err)))
+	case errors.As(err, &inconsistent):
+		return diag.NewErrorDiagnostic("Connections List Changed While Reading", fmt.Sprintf(
+			"Reading %s gave pages that did not add up (%s), in %d tries. The list was probably changing while it was read; "+
+				"the provider does not return partial data. Run the plan again once the connections stop changing.", req.what, inconsistent.Reason, inconsistent.Attempts))
+	case errors.As(err, &decodeErr):
+		return diag.NewErrorDiagnostic("Unexpected Flosum API Response", fmt.Sprintf(
+			"The answer to the request for %s could not be used: %s. The API may have changed; please report this to the provider's maintainers.", req.what, decodeErr.Error()))
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return diag.NewErrorDiagnostic("Flosum API Request Cancelled", fmt.Sprintf(
+			"Reading %s was cancelled or ran out of time before the Flosum API answered: %s.", req.what, err.Error()))
+	case errors.As(err, &transportErr):
+		return diag.NewErrorDiagnostic("Cannot Reach The Flosum API", fmt.Sprintf(
+			"Reading %s failed after every retry: %s. Check the provider's region or base_url, the network and any proxy (HTTPS_PROXY, NO_PROXY); "+
+				"for a slow or busy API raise request_timeout or max_retries.", req.what, transportErr.Error()))
+	case errors.As(err, &apiErr):
+		return diag.NewErrorDiagnostic("Flosum API Error", fmt.Sprintf(
+			"The Flosum API answered HTTP %d while reading %s: %s. If this persists, check Flosum's status or contact Flosum support.", apiErr.StatusCode, req.what, apiErr.Error()))
+	default:
+		return diag.NewErrorDiagnostic("Flosum API Error", fmt.Sprintf("Reading %s failed: %s.", req.what, err.Error()))
+	}
+}
+
+// apiMessages returns the API's messages as a parenthesised clause, or "".
+func apiMessages(err error) string {
+	var apiErr *flosumapi.APIError
+	if !errors.As(err, &apiErr) || len(apiErr.Messages) == 0 {
+		return ""
+	}
+	return " (the API said: " + strings.Join(apiErr.Messages, "; ") + ")"
+}
+
+// bulletList lists every message of a 400 answer, one per line.
+func bulletList(err error) string {
+	var apiErr *flosumapi.APIError
+	if !errors.As(err, &apiErr) {
+		return "  - " + err.Error()
+	}
+	messages := apiErr.Messages
+	if len(messages) == 0 {
+		messages = []string{apiErr.Error()}
+	}
+	var b strings.Builder
+	for _, m := range messages {
+		b.WriteString("  - " + m + "\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}

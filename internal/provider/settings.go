@@ -1,0 +1,194 @@
+package provider
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/flosum/terraform-provider-flosum/internal/flosumapi"
+)
+
+// Environment variables read when an argument is not set in configuration.
+const (
+	envAccessToken           = "FLOSUM_ACCESS_TOKEN"
+	envRegion                = "FLOSUM_REGION"
+	envBaseURL               = "FLOSUM_BASE_URL"
+	envRequestTimeout        = "FLOSUM_REQUEST_TIMEOUT"
+	envMaxRetries            = "FLOSUM_MAX_RETRIES"
+	envMaxConcurrentRequests = "FLOSUM_MAX_CONCURRENT_REQUESTS"
+	envCACertPEM             = "FLOSUM_CA_CERT_PEM"
+)
+
+// Defaults for the optional arguments.
+const (
+	defaultRequestTimeout        = "30s"
+	defaultMaxRetries            = 4
+	defaultMaxConcurrentRequests = flosumapi.DefaultMaxConcurrentRequests
+	maxMaxRetries                = 10
+	maxMaxConcurrentRequests     = 64
+)
+
+// regions maps each Flosum region to its Backup & Archive API.
+var regions = map[string]string{
+	"us": "https://backup-us.flosum.app",
+	"de": "https://backup-de.flosum.app",
+	"jp": "https://backup-jp.flosum.app",
+	"au": "https://backup-au.flosum.app",
+}
+
+// regionNames lists the regions in the order the docs give them.
+var regionNames = []string{"us", "de", "jp", "au"}
+
+// settings is the provider configuration once configuration and environment
+// are merged and checked.
+type settings struct {
+	accessToken           string
+	baseURL               string
+	requestTimeout        time.Duration
+	maxRetries            int
+	maxConcurrentRequests int
+	caCertPEM             string
+}
+
+// resolveSettings merges configuration with the environment (configuration
+// wins) and checks the result, reporting problems on each argument's path.
+func resolveSettings(config providerModel, getenv func(string) string) (settings, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	s := settings{}
+
+	s.accessToken = stringSetting(config.AccessToken, getenv(envAccessToken))
+	if s.accessToken == "" {
+		diags.AddAttributeError(path.Root("access_token"), "Missing Flosum Access Token",
+			"The provider needs an access token to call the Flosum Backup API. Set the access_token argument in the provider block "+
+				"or the "+envAccessToken+" environment variable. Tokens come from Flosum's OAuth flow (Global Settings > Security > Connected Apps).")
+	}
+
+	baseURL := stringSetting(config.BaseURL, getenv(envBaseURL))
+	region := stringSetting(config.Region, getenv(envRegion))
+	switch {
+	case baseURL != "":
+		normalized, err := checkBaseURL(baseURL)
+		if err != nil {
+			diags.AddAttributeError(path.Root("base_url"), "Invalid Flosum Base URL", baseURLDetail(err))
+		}
+		s.baseURL = normalized
+	case region != "":
+		url, ok := regions[region]
+		if !ok {
+			diags.AddAttributeError(path.Root("region"), "Invalid Flosum Region",
+				fmt.Sprintf("The region %q (from the region argument or %s) is not a Flosum region. Use one of %s, or set base_url for a dedicated tenant.", region, envRegion, regionList()))
+		}
+		s.baseURL = url
+	default:
+		diags.AddAttributeError(path.Root("region"), "Missing Flosum Region",
+			fmt.Sprintf("The provider needs to know which Flosum API to call. Set region (or %s) to one of %s, or base_url (or %s) to the API's root URL for a dedicated tenant.", envRegion, regionList(), envBaseURL))
+	}
+
+	timeout := stringSetting(config.RequestTimeout, getenv(envRequestTimeout))
+	if timeout == "" {
+		timeout = defaultRequestTimeout
+	}
+	d, err := parseTimeout(timeout)
+	if err != nil {
+		diags.AddAttributeError(path.Root("request_timeout"), "Invalid Request Timeout", "The "+err.Error()+" (from request_timeout or "+envRequestTimeout+").")
+	}
+	s.requestTimeout = d
+
+	s.maxRetries = intSetting(&diags, "max_retries", config.MaxRetries, envMaxRetries, getenv, defaultMaxRetries, 0, maxMaxRetries)
+	s.maxConcurrentRequests = intSetting(&diags, "max_concurrent_requests", config.MaxConcurrentRequests, envMaxConcurrentRequests, getenv, defaultMaxConcurrentRequests, 1, maxMaxConcurrentRequests)
+	s.caCertPEM = stringSetting(config.CACertPEM, getenv(envCACertPEM))
+	return s, diags
+}
+
+// stringSetting returns the configured value when set, else the environment's.
+func stringSetting(configured types.String, fromEnv string) string {
+	if !configured.IsNull() && !configured.IsUnknown() {
+		return configured.ValueString()
+	}
+	return strings.TrimSpace(fromEnv)
+}
+
+func intSetting(diags *diag.Diagnostics, name string, configured types.Int64, env string, getenv func(string) string, def, lo, hi int) int {
+	if !configured.IsNull() && !configured.IsUnknown() {
+		return int(configured.ValueInt64()) // the schema validators bound it
+	}
+	raw := strings.TrimSpace(getenv(env))
+	if raw == "" {
+		return def
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < lo || n > hi {
+		diags.AddAttributeError(path.Root(name), "Invalid "+titleCase(name),
+			fmt.Sprintf("The %s environment variable is %q; it must be a whole number from %d to %d.", env, raw, lo, hi))
+		return def
+	}
+	return n
+}
+
+// parseTimeout reads a Go duration such as "30s" or "1m30s".
+func parseTimeout(raw string) (time.Duration, error) {
+	d, err := time.ParseDuration(raw)
+	if err != nil {
+		return 0, fmt.Errorf("request timeout %q is not a duration; write it like \"30s\" or \"1m30s\"", raw)
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("request timeout %q must be greater than zero", raw)
+	}
+	return d, nil
+}
+
+// checkBaseURL accepts an absolute https URL, or http for a loopback host,
+// and returns it without a trailing slash.
+func checkBaseURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.Scheme == "" {
+		return "", fmt.Errorf("base URL %q is not an absolute URL", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("base URL %q must not carry credentials, a query or a fragment", raw)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return "", fmt.Errorf("base URL %q uses http:// on a host that is not loopback, which would send the access token unencrypted; use https:// (http:// is allowed only for 127.0.0.0/8, ::1 and localhost)", raw)
+		}
+	default:
+		return "", fmt.Errorf("base URL %q must use https://", raw)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// baseURLDetail turns a checkBaseURL error into a diagnostic's detail.
+func baseURLDetail(err error) string {
+	return "The " + err.Error() + ". Set base_url (or " + envBaseURL + ") to the API's root URL, such as https://backup-us.flosum.app."
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func regionList() string {
+	return "\"" + strings.Join(regionNames, "\", \"") + "\""
+}
+
+func titleCase(snake string) string {
+	words := strings.Split(snake, "_")
+	for i, w := range words {
+		if w != "" {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return strings.Join(words, " ")
+}

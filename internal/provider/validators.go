@@ -1,0 +1,73 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/flosum/terraform-provider-flosum/internal/sfid"
+)
+
+// stringCheck adapts a check of a known string value to a plan-time
+// validator; null and unknown values are left for later.
+type stringCheck struct {
+	description string
+	summary     string
+	check       func(string) (detail string, ok bool)
+}
+
+func (v stringCheck) Description(context.Context) string         { return v.description }
+func (v stringCheck) MarkdownDescription(context.Context) string { return v.description }
+
+func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if detail, ok := v.check(req.ConfigValue.ValueString()); !ok {
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, detail)
+	}
+}
+
+// baseURLValidator checks base_url as Configure will (https, or http on
+// loopback).
+func baseURLValidator() validator.String {
+	return stringCheck{
+		description: "must be an absolute https:// URL (http:// only for loopback hosts)",
+		summary:     "Invalid Flosum Base URL",
+		check: func(value string) (string, bool) {
+			if _, err := checkBaseURL(value); err != nil {
+				return baseURLDetail(err), false
+			}
+			return "", true
+		},
+	}
+}
+
+// durationValidator checks request_timeout.
+func durationValidator() validator.String {
+	return stringCheck{
+		description: "must be a positive duration such as \"30s\"",
+		summary:     "Invalid Request Timeout",
+		check: func(value string) (string, bool) {
+			if _, err := parseTimeout(value); err != nil {
+				return "The " + err.Error() + ".", false
+			}
+			return "", true
+		},
+	}
+}
+
+// salesforceOrgIDValidator checks that a value has the form of a Salesforce
+// id: 15 or 18 letters and digits.
+func salesforceOrgIDValidator() validator.String {
+	return stringCheck{
+		description: "must be a Salesforce org id of 15 or 18 letters and digits",
+		summary:     "Invalid Salesforce Org ID",
+		check: func(value string) (string, bool) {
+			if err := sfid.CheckFormat(value); err != nil {
+				return "The Salesforce org id is not valid: " + err.Error() + ". Copy the org id from Salesforce Setup > Company Information (15 characters) or from any Salesforce API (18 characters).", false
+			}
+			return "", true
+		},
+	}
+}

@@ -1,0 +1,119 @@
+// Package sfid validates and converts Salesforce record ids between their
+// 15-character case-sensitive form and their 18-character case-safe form.
+package sfid
+
+import (
+	"fmt"
+	"strings"
+)
+
+const (
+	// Length15 is the length of a case-sensitive Salesforce id.
+	Length15 = 15
+	// Length18 is the length of a case-safe Salesforce id.
+	Length18 = 18
+
+	suffixAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+)
+
+// CheckFormat reports whether id has 15 or 18 characters, all ASCII letters
+// or digits. It does not check the suffix of an 18-character id.
+func CheckFormat(id string) error {
+	if len(id) != Length15 && len(id) != Length18 {
+		return fmt.Errorf("a Salesforce id has 15 or 18 characters, %q has %d", id, len(id))
+	}
+	for i := 0; i < len(id); i++ {
+		if !isAlphanumeric(id[i]) {
+			return fmt.Errorf("a Salesforce id has only letters A-Z, a-z and digits 0-9, %q has %q at position %d", id, id[i], i+1)
+		}
+	}
+	return nil
+}
+
+// To18 returns the 18-character case-safe form of id. A 15-character id gets
+// its suffix appended. An 18-character id has its suffix checked, and the
+// letter case of its first 15 characters restored from the suffix, so an id
+// that was upper- or lower-cased comes back as Salesforce issued it.
+func To18(id string) (string, error) {
+	if err := CheckFormat(id); err != nil {
+		return "", err
+	}
+	if len(id) == Length15 {
+		return id + Suffix(id), nil
+	}
+	return restoreCase(id)
+}
+
+// To15 returns the 15-character case-sensitive form of id. An 18-character id
+// is checked and its case restored (see To18) before the suffix is dropped.
+func To15(id string) (string, error) {
+	full, err := To18(id)
+	if err != nil {
+		return "", err
+	}
+	return full[:Length15], nil
+}
+
+// Suffix computes the 3-character case-safe suffix of a 15-character id: one
+// character per chunk of 5, whose bit i is set when character i of the chunk
+// is an uppercase letter. The caller passes exactly 15 characters.
+func Suffix(id15 string) string {
+	var suffix [3]byte
+	for chunk := range 3 {
+		bits := 0
+		for i := range 5 {
+			if c := id15[chunk*5+i]; c >= 'A' && c <= 'Z' {
+				bits |= 1 << i
+			}
+		}
+		suffix[chunk] = suffixAlphabet[bits]
+	}
+	return string(suffix[:])
+}
+
+// restoreCase applies the case recorded in an 18-character id's suffix to its
+// first 15 characters. The suffix itself is case-insensitive.
+func restoreCase(id18 string) (string, error) {
+	suffix := strings.ToUpper(id18[Length15:])
+	restored := []byte(id18[:Length15])
+	for chunk := range 3 {
+		bits := strings.IndexByte(suffixAlphabet, suffix[chunk])
+		if bits < 0 {
+			return "", fmt.Errorf("%q is not a valid 18-character Salesforce id: suffix character %q is not one of A-Z or 0-5", id18, id18[Length15+chunk])
+		}
+		for i := range 5 {
+			pos := chunk*5 + i
+			upper := bits&(1<<i) != 0
+			c := restored[pos]
+			switch {
+			case c >= '0' && c <= '9':
+				if upper {
+					return "", fmt.Errorf("%q is not a valid 18-character Salesforce id: its suffix %q marks character %d (%q) as an uppercase letter", id18, id18[Length15:], pos+1, c)
+				}
+			case upper:
+				restored[pos] = toUpper(c)
+			default:
+				restored[pos] = toLower(c)
+			}
+		}
+	}
+	return string(restored) + suffix, nil
+}
+
+func isAlphanumeric(c byte) bool {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+}
+
+func toUpper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+func toLower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c - 'A' + 'a'
+	}
+	return c
+}
