@@ -1,6 +1,8 @@
 package testserver
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -50,7 +52,8 @@ func (s *Server) ClearFaults() {
 	s.faults = nil
 }
 
-// takeFault returns the first fault matching r and uses it up. s.mu is held.
+// takeFault returns the first queued fault matching r and uses it up, or a
+// random fault. s.mu is held.
 func (s *Server) takeFault(r *http.Request) *Fault {
 	for i, f := range s.faults {
 		if !strings.HasPrefix(r.URL.EscapedPath(), f.PathPrefix) || !strings.Contains(r.URL.RawQuery+"&", f.Query) {
@@ -62,7 +65,7 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 		}
 		return f
 	}
-	return nil
+	return s.randomFault()
 }
 
 func (f *Fault) serve(w http.ResponseWriter, r *http.Request) {
@@ -93,4 +96,33 @@ func (f *Fault) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	// Abort the handler so the server closes the connection mid-body.
 	panic(http.ErrAbortHandler)
+}
+
+// SetRandomFaults makes a fraction rate (0 to 1) of requests, chosen by a
+// generator seeded with seed, fail with one of statuses and "Retry-After: 0".
+// A rate of 0 turns this off.
+func (s *Server) SetRandomFaults(rate float64, seed uint64, statuses ...int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.randomRate = rate
+	s.randomStatuses = statuses
+	s.random = rand.New(rand.NewPCG(seed, seed^0x9E3779B97F4A7C15)) //nolint:gosec // test faults need no cryptographic randomness
+}
+
+// randomFault returns a fault for this request when the dice say so. s.mu is
+// held.
+func (s *Server) randomFault() *Fault {
+	if s.randomRate <= 0 || len(s.randomStatuses) == 0 || s.random.Float64() >= s.randomRate {
+		return nil
+	}
+	status := s.randomStatuses[s.random.IntN(len(s.randomStatuses))]
+	s.randomFaultsServed++
+	return &Fault{Status: status, RetryAfter: "0", Body: fmt.Sprintf(`{"message":"injected %d","statusCode":%d}`, status, status)}
+}
+
+// RandomFaultsServed returns how many random faults were served.
+func (s *Server) RandomFaultsServed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.randomFaultsServed
 }

@@ -7,6 +7,7 @@ package testserver
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"slices"
@@ -114,6 +115,11 @@ type Server struct {
 	requests    []Request
 	listHook    func(r *http.Request, page *ListPage)
 	connsOpened int
+
+	random             *rand.Rand
+	randomRate         float64
+	randomStatuses     []int
+	randomFaultsServed int
 }
 
 // New returns a server for the given options.
