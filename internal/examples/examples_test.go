@@ -1,86 +1,94 @@
 package examples_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-
-	"github.com/flosum/terraform-provider-flosum/internal/provider"
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
 )
-
-// examplesDir is the repository's examples directory, from this package.
-const examplesDir = "../../examples"
 
 // seededConnections is how many sample connections the test server holds;
 // the org ids written in the examples are those of testserver.Seed.
 const seededConnections = 12
 
 // expectedOutputs lists, for every .tf file under examples/ (by its path
-// relative to examples/), the exact value of each of its outputs. A file
-// missing here fails TestExamples, as does an output not listed.
-var expectedOutputs = map[string]map[string]knownvalue.Check{
+// relative to examples/), the exact value of each of its outputs, as
+// `terraform output -json` gives it. Values are compared as JSON: write them
+// as any Go value that marshals to the expected JSON. A file missing here
+// fails TestExamples, as does an output not listed.
+var expectedOutputs = map[string]map[string]any{
 	"provider/provider.tf": {
-		"connection_count": knownvalue.Int64Exact(seededConnections),
+		"connection_count": seededConnections,
 	},
 	"data-sources/flosum_connection/data-source.tf": {
-		"by_id": knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"name":              knownvalue.StringExact("Marketing Sandbox 3"),
-			"salesforce_org_id": knownvalue.StringExact("00DEMOAKtqtrlI02HI"),
-			"org_type":          knownvalue.StringExact("SANDBOX"),
-			"user_name":         knownvalue.StringExact("admin3@marketing.example.com"),
-		}),
-		"by_org_id": knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"id":                knownvalue.Int64Exact(1),
-			"name":              knownvalue.StringExact("Sales Production 1"),
-			"salesforce_org_id": knownvalue.StringExact("00DUVOzcwTOBaD0"), // as written
-			"org_type":          knownvalue.StringExact("PRODUCTION"),
-		}),
+		"by_id": map[string]any{
+			"name":              "Marketing Sandbox 3",
+			"salesforce_org_id": "00DEMOAKtqtrlI02HI",
+			"org_type":          "SANDBOX",
+			"user_name":         "admin3@marketing.example.com",
+		},
+		"by_org_id": map[string]any{
+			"id":                1,
+			"name":              "Sales Production 1",
+			"salesforce_org_id": "00DUVOzcwTOBaD0", // as written
+			"org_type":          "PRODUCTION",
+		},
 	},
 	"data-sources/flosum_connections/data-source.tf": {
-		"connection_count": knownvalue.Int64Exact(seededConnections),
-		"production_org_ids": knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"Sales Production 1":      knownvalue.StringExact("00DUVOzcwTOBaD02RL"),
-			"Operations Production 6": knownvalue.StringExact("00DTP6GpV8W3ZF02KN"),
-			"Marketing Production 11": knownvalue.StringExact("00Di3p7z4ndvXH0EAM"),
-		}),
-		"sales_connection_ids": knownvalue.ListExact([]knownvalue.Check{
-			knownvalue.Int64Exact(1), knownvalue.Int64Exact(9),
-		}),
-		"sandbox_names": stringList(
+		"connection_count": seededConnections,
+		"production_orgs": map[string]any{
+			"1": map[string]any{
+				"name":              "Sales Production 1",
+				"salesforce_org_id": "00DUVOzcwTOBaD02RL",
+				"user_full_name":    "Admin 1",
+			},
+			"6": map[string]any{
+				"name":              "Operations Production 6",
+				"salesforce_org_id": "00DTP6GpV8W3ZF02KN",
+				"user_full_name":    "Admin 6",
+			},
+			"11": map[string]any{
+				"name":              "Marketing Production 11",
+				"salesforce_org_id": "00Di3p7z4ndvXH0EAM",
+				"user_full_name":    "Admin 11",
+			},
+		},
+		"sales_connection_ids": []int{1, 9},
+		"sandbox_names": []string{
 			"Service Sandbox 2", "Marketing Sandbox 3", "Finance Sandbox 4", "Support Sandbox 5",
 			"Commerce Sandbox 7", "Partner Sandbox 8", "Sales Sandbox 9", "Service Sandbox 10",
 			"Finance Sandbox 12",
-		),
+		},
 	},
 	"data-sources/flosum_connection_id/data-source.tf": {
-		"connection_id":   knownvalue.Int64Exact(4),
-		"connection_name": knownvalue.StringExact("Finance Sandbox 4"),
+		"connection_id":   4,
+		"connection_name": "Finance Sandbox 4",
 	},
 	"functions/salesforce_id_18/function.tf": {
-		"case_safe_id": knownvalue.StringExact("00DB00000003brXMAQ"),
-		"restored_id":  knownvalue.StringExact("00DB00000003brXMAQ"),
-		"same_org":     knownvalue.Bool(true),
+		"case_safe_id": "00DB00000003brXMAQ",
+		"restored_id":  "00DB00000003brXMAQ",
+		"same_org":     true,
 	},
 	"functions/salesforce_id_15/function.tf": {
-		"short_id":            knownvalue.StringExact("00DB00000003brX"),
-		"sales_org_is_listed": knownvalue.Bool(true),
+		"short_id":            "00DB00000003brX",
+		"sales_org_is_listed": true,
 	},
 	"demo/main.tf": {
-		"connections": stringList(
+		"connections": []string{
 			"  1  PRODUCTION  Sales Production 1",
 			"  2  SANDBOX     Service Sandbox 2",
 			"  3  SANDBOX     Marketing Sandbox 3",
@@ -93,61 +101,159 @@ var expectedOutputs = map[string]map[string]knownvalue.Check{
 			" 10  SANDBOX     Service Sandbox 10",
 			" 11  PRODUCTION  Marketing Production 11",
 			" 12  SANDBOX     Finance Sandbox 12",
-		),
-		"connection_for_org_id": knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"salesforce_org_id":    knownvalue.StringExact("00DEMOAKtqtrlI0"),
-			"id":                   knownvalue.Int64Exact(3),
-			"name":                 knownvalue.StringExact("Marketing Sandbox 3"),
-			"salesforce_org_id_18": knownvalue.StringExact("00DEMOAKtqtrlI02HI"),
-			"user_name":            knownvalue.StringExact("admin3@marketing.example.com"),
-		}),
-		"connection_by_id": knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"id":                  knownvalue.Int64Exact(1),
-			"name":                knownvalue.StringExact("Sales Production 1"),
-			"salesforce_org_id":   knownvalue.StringExact("00DUVOzcwTOBaD02RL"),
-			"salesforce_org_type": knownvalue.StringExact("PRODUCTION"),
-			"user_full_name":      knownvalue.StringExact("Admin 1"),
-		}),
+		},
+		"connection_for_org_id": map[string]any{
+			"salesforce_org_id":    "00DEMOAKtqtrlI0",
+			"id":                   3,
+			"name":                 "Marketing Sandbox 3",
+			"salesforce_org_id_18": "00DEMOAKtqtrlI02HI",
+			"user_name":            "admin3@marketing.example.com",
+		},
+		"connection_by_id": map[string]any{
+			"id":                  1,
+			"name":                "Sales Production 1",
+			"salesforce_org_id":   "00DUVOzcwTOBaD02RL",
+			"salesforce_org_type": "PRODUCTION",
+			"user_full_name":      "Admin 1",
+		},
 	},
 }
 
-// TestMain fails loudly, rather than letting the tests skip, when no
-// terraform binary can be found, and points the provider address that
-// terraform-plugin-testing serves at flosum/flosum, the source the examples
-// name.
-func TestMain(m *testing.M) {
-	terraform := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if terraform == "" {
-		path, err := exec.LookPath("terraform")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "FAIL: the examples tests need a terraform binary on PATH (or TF_ACC_TERRAFORM_PATH); none was found.")
-			os.Exit(1)
-		}
-		terraform = path
-	}
-	if _, err := os.Stat(terraform); err != nil {
-		fmt.Fprintf(os.Stderr, "FAIL: terraform binary %s: %v\n", terraform, err)
-		os.Exit(1)
-	}
-	// A CLI config file that does not exist only makes terraform warn.
-	if cfg := os.Getenv("TF_CLI_CONFIG_FILE"); cfg != "" {
-		if _, err := os.Stat(cfg); err != nil {
-			_ = os.Setenv("TF_CLI_CONFIG_FILE", os.DevNull)
-		}
-	}
-	// The examples declare source = "flosum/flosum"; the in-process provider
-	// must be served under that namespace (hashicorp by default).
-	if os.Getenv("TF_ACC_PROVIDER_NAMESPACE") == "" {
-		_ = os.Setenv("TF_ACC_PROVIDER_NAMESPACE", "flosum")
-	}
-	os.Exit(m.Run())
+// providerAddresses are the addresses the examples' source "flosum/flosum"
+// stands for: with Terraform and with OpenTofu. The CLI configuration
+// overrides both, so that the same test runs with either.
+var providerAddresses = []string{
+	"registry.terraform.io/flosum/flosum",
+	"registry.opentofu.org/flosum/flosum",
 }
 
-// TestExamples applies every example with the real terraform against a test
-// server with seeded data, through the FLOSUM_* environment variables as a
-// user would, and checks every output. Not parallel: it sets the
-// environment.
+// Set up by TestMain for every test.
+var (
+	// terraformPath is the terraform (or tofu) binary the tests run.
+	terraformPath string
+	// terraformVersion is its first line of `terraform version`.
+	terraformVersion string
+	// cliConfigFile is a CLI configuration whose dev_overrides point at the
+	// provider built for the tests.
+	cliConfigFile string
+	// examplesDir is the repository's examples directory.
+	examplesDir string
+	// buildTime is how long building the provider took.
+	buildTime time.Duration
+)
+
+// TestMain builds the provider once and writes a CLI configuration that
+// makes terraform use it (dev_overrides, so no `terraform init` and no
+// network). It fails loudly, rather than letting the tests skip, when no
+// terraform binary can be found: TF_ACC_TERRAFORM_PATH (say, OpenTofu's
+// tofu) or else terraform on PATH.
+func TestMain(m *testing.M) {
+	os.Exit(testMain(m))
+}
+
+func testMain(m *testing.M) int {
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(os.Stderr, "FAIL: internal/examples: "+format+"\n", args...)
+		return 1
+	}
+
+	var err error
+	terraformPath, err = findTerraform()
+	if err != nil {
+		return fail("%v", err)
+	}
+	version, err := exec.Command(terraformPath, "version").Output()
+	if err != nil {
+		return fail("%s version: %v", terraformPath, err)
+	}
+	terraformVersion, _, _ = strings.Cut(string(version), "\n")
+
+	root, err := moduleRoot()
+	if err != nil {
+		return fail("%v", err)
+	}
+	examplesDir = filepath.Join(root, "examples")
+
+	tmp, err := os.MkdirTemp("", "flosum-examples-")
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer func() { _ = os.RemoveAll(tmp) }()
+
+	binDir := filepath.Join(tmp, "bin")
+	binary := filepath.Join(binDir, "terraform-provider-flosum")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
+	start := time.Now()
+	build := exec.Command("go", "build", "-o", binary, "github.com/flosum/terraform-provider-flosum")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return fail("building the provider (go build in %s): %v\n%s", root, err, out)
+	}
+	buildTime = time.Since(start)
+
+	var cfg strings.Builder
+	cfg.WriteString("provider_installation {\n  dev_overrides {\n")
+	for _, address := range providerAddresses {
+		fmt.Fprintf(&cfg, "    %q = %q\n", address, binDir)
+	}
+	cfg.WriteString("  }\n  direct {}\n}\n")
+	cliConfigFile = filepath.Join(tmp, "terraformrc")
+	if err := os.WriteFile(cliConfigFile, []byte(cfg.String()), 0o600); err != nil {
+		return fail("%v", err)
+	}
+
+	return m.Run()
+}
+
+// findTerraform returns TF_ACC_TERRAFORM_PATH if set, else terraform from
+// PATH.
+func findTerraform() (string, error) {
+	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if path == "" {
+		found, err := exec.LookPath("terraform")
+		if err != nil {
+			return "", errors.New("the examples tests need a terraform binary: put terraform (1.8 or later) on PATH, or set TF_ACC_TERRAFORM_PATH (e.g. to OpenTofu's tofu); none was found")
+		}
+		return found, nil
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("TF_ACC_TERRAFORM_PATH: %w", err)
+	}
+	if info.IsDir() {
+		return "", fmt.Errorf("TF_ACC_TERRAFORM_PATH=%s is a directory, not a terraform binary", path)
+	}
+	return path, nil
+}
+
+// moduleRoot returns the directory of go.mod, from the working directory
+// (the package's, under go test) up.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod in the working directory or above it")
+		}
+		dir = parent
+	}
+}
+
+// TestExamples applies every example with the real terraform, in a
+// directory of its own, against a test server of its own with seeded data,
+// configured through the FLOSUM_* environment variables as a user would;
+// then it checks every output of `terraform output -json`. The examples run
+// in parallel: each command gets its environment through exec.Cmd.Env.
 func TestExamples(t *testing.T) {
+	t.Logf("running %s (%s); the provider was built in %.1fs", terraformPath, terraformVersion, buildTime.Seconds())
 	files := exampleFiles(t)
 	for name := range expectedOutputs {
 		if !slices.Contains(files, name) {
@@ -156,6 +262,7 @@ func TestExamples(t *testing.T) {
 	}
 	for _, name := range files {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			want, ok := expectedOutputs[name]
 			if !ok {
 				t.Fatalf("examples/%s has no expected outputs: add its outputs and their values to expectedOutputs in internal/examples/examples_test.go", name)
@@ -168,27 +275,236 @@ func TestExamples(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			srv := testserver.Start(t, testserver.Options{Connections: testserver.Seed(seededConnections)})
-			setProviderEnv(t, srv)
+			dir := t.TempDir()
+			writeConfig(t, dir, filepath.Base(name), config)
 
-			checks := []statecheck.StateCheck{outputNamesExactly(slices.Sorted(maps.Keys(want)))}
-			for _, output := range slices.Sorted(maps.Keys(want)) {
-				checks = append(checks, statecheck.ExpectKnownOutputValue(output, want[output]))
+			srv := testserver.Start(t, testserver.Options{Connections: testserver.Seed(seededConnections)})
+			env := terraformEnv(srv)
+
+			ctx := testContext(t)
+			runTerraform(ctx, t, dir, env, "apply", "-auto-approve", "-input=false", "-no-color")
+			got := readOutputs(t, runTerraform(ctx, t, dir, env, "output", "-json"))
+
+			if names, wantNames := slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)); !slices.Equal(names, wantNames) {
+				t.Errorf("examples/%s has outputs %q, but expectedOutputs lists %q; list every output with its expected value", name, names, wantNames)
 			}
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-					"flosum": providerserver.NewProtocol6WithError(provider.New("test")()),
-				},
-				Steps: []resource.TestStep{{
-					Config:            string(config),
-					ConfigStateChecks: checks,
-				}},
-			})
+			for _, output := range slices.Sorted(maps.Keys(want)) {
+				gotValue, ok := got[output]
+				if !ok {
+					continue // reported above
+				}
+				wantValue := normalize(t, want[output])
+				if !reflect.DeepEqual(gotValue, wantValue) {
+					t.Errorf("examples/%s: output %q differs (-want +got):\n%s\nwant: %s\ngot:  %s",
+						name, output, strings.Join(diff("", wantValue, gotValue), "\n"), compactJSON(wantValue), compactJSON(gotValue))
+				}
+			}
 			if srv.RequestCount() == 0 && usesDataSources(string(config)) {
 				t.Errorf("examples/%s reads data sources but the test server received no request", name)
 			}
 		})
 	}
+}
+
+// requiredProvidersFile is written beside an example that does not declare
+// the provider's source itself: a configuration using such an example (the
+// data sources' examples are fragments) declares it in its root module.
+const requiredProvidersFile = `terraform {
+  required_providers {
+    flosum = {
+      source = "flosum/flosum"
+    }
+  }
+}
+`
+
+// writeConfig writes the example into dir, with the provider's source
+// declared if the example does not declare it: without it terraform would
+// look for hashicorp/flosum.
+func writeConfig(t *testing.T, dir, base string, config []byte) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, base), config, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(config, []byte("required_providers")) {
+		return
+	}
+	const name = "zz_required_providers.tf"
+	if base == name {
+		t.Fatalf("an example named %s needs a required_providers block", name)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(requiredProvidersFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// terraformEnv is the environment terraform runs with: this process's,
+// without any FLOSUM_* setting and without the TF_* settings that change
+// what terraform does (TF_CLI_ARGS, TF_VAR_*, TF_DATA_DIR, ...; TF_LOG* are
+// kept, to debug with), plus the CLI configuration and the test server's
+// address and token.
+func terraformEnv(srv *testserver.Server) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case strings.HasPrefix(name, "FLOSUM_"):
+		case strings.HasPrefix(name, "TF_") && !strings.HasPrefix(name, "TF_LOG"):
+		default:
+			env = append(env, kv)
+		}
+	}
+	return append(env,
+		"TF_CLI_CONFIG_FILE="+cliConfigFile,
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+		"FLOSUM_BASE_URL="+srv.URL,
+		"FLOSUM_ACCESS_TOKEN="+srv.Token(),
+	)
+}
+
+// testContext is canceled when the test ends, and a little before the test
+// binary's deadline (go test -timeout), so that a hung terraform is stopped
+// and its output reported rather than the whole binary panicking.
+func testContext(t *testing.T) context.Context {
+	ctx := t.Context()
+	if deadline, ok := t.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-30*time.Second))
+		t.Cleanup(cancel)
+	}
+	return ctx
+}
+
+// runTerraform runs terraform in dir and returns its standard output; it
+// fails the test, with everything terraform printed, if terraform fails.
+func runTerraform(ctx context.Context, t *testing.T, dir string, env []string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, terraformPath, args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v (after %.1fs)\n--- stdout:\n%s\n--- stderr:\n%s",
+			filepath.Base(terraformPath), strings.Join(args, " "), err, time.Since(start).Seconds(), stdout.String(), stderr.String())
+	}
+	return stdout.Bytes()
+}
+
+// readOutputs decodes `terraform output -json` into each output's value.
+func readOutputs(t *testing.T, raw []byte) map[string]any {
+	t.Helper()
+	var outputs map[string]struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(raw, &outputs); err != nil {
+		t.Fatalf("decoding terraform output -json: %v\n%s", err, raw)
+	}
+	values := make(map[string]any, len(outputs))
+	for name, o := range outputs {
+		v, err := decodeJSON(o.Value)
+		if err != nil {
+			t.Fatalf("decoding the value of output %q: %v\n%s", name, err, o.Value)
+		}
+		values[name] = v
+	}
+	return values
+}
+
+// normalize turns an expected value into what decoding its JSON gives, so
+// that it compares with a decoded output.
+func normalize(t *testing.T, v any) any {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("expected value %#v: %v", v, err)
+	}
+	decoded, err := decodeJSON(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decoded
+}
+
+// decodeJSON decodes one JSON value, keeping numbers as written (json.Number),
+// so that they compare exactly.
+func decodeJSON(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// diff lists where want and got, decoded JSON values, differ: one line per
+// difference, with its path.
+func diff(path string, want, got any) []string {
+	at := path
+	if at == "" {
+		at = "(value)"
+	}
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			break
+		}
+		var lines []string
+		for _, k := range slices.Sorted(maps.Keys(w)) {
+			p := fmt.Sprintf("%s[%q]", path, k)
+			if gv, ok := g[k]; ok {
+				lines = append(lines, diff(p, w[k], gv)...)
+			} else {
+				lines = append(lines, fmt.Sprintf("- %s: %s", p, compactJSON(w[k])))
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(g)) {
+			if _, ok := w[k]; !ok {
+				lines = append(lines, fmt.Sprintf("+ %s[%q]: %s", path, k, compactJSON(g[k])))
+			}
+		}
+		return lines
+	case []any:
+		g, ok := got.([]any)
+		if !ok {
+			break
+		}
+		var lines []string
+		for i := range max(len(w), len(g)) {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			switch {
+			case i >= len(g):
+				lines = append(lines, fmt.Sprintf("- %s: %s", p, compactJSON(w[i])))
+			case i >= len(w):
+				lines = append(lines, fmt.Sprintf("+ %s: %s", p, compactJSON(g[i])))
+			default:
+				lines = append(lines, diff(p, w[i], g[i])...)
+			}
+		}
+		return lines
+	default:
+		if reflect.DeepEqual(want, got) {
+			return nil
+		}
+	}
+	return []string{
+		fmt.Sprintf("- %s: %s", at, compactJSON(want)),
+		fmt.Sprintf("+ %s: %s", at, compactJSON(got)),
+	}
+}
+
+func compactJSON(v any) string {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%#v", v)
+	}
+	return string(raw)
 }
 
 // exampleFiles returns every .tf file under examples/, relative to it, with
@@ -225,51 +541,6 @@ func exampleFiles(t *testing.T) []string {
 	return files
 }
 
-// setProviderEnv configures the provider as the examples expect, through
-// the environment only, and clears every other FLOSUM_* setting.
-func setProviderEnv(t *testing.T, srv *testserver.Server) {
-	t.Helper()
-	for _, name := range []string{
-		"FLOSUM_REGION", "FLOSUM_REQUEST_TIMEOUT", "FLOSUM_MAX_RETRIES",
-		"FLOSUM_MAX_CONCURRENT_REQUESTS", "FLOSUM_CA_CERT_PEM",
-	} {
-		t.Setenv(name, "")
-	}
-	t.Setenv("FLOSUM_BASE_URL", srv.URL)
-	t.Setenv("FLOSUM_ACCESS_TOKEN", srv.Token())
-}
-
 func usesDataSources(config string) bool {
 	return strings.Contains(config, `data "flosum_`)
-}
-
-func stringList(values ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(values))
-	for i, v := range values {
-		checks[i] = knownvalue.StringExact(v)
-	}
-	return knownvalue.ListExact(checks)
-}
-
-// outputNamesExactly fails when the state's outputs are not exactly names,
-// so that an output added to an example needs an expectation.
-func outputNamesExactly(names []string) statecheck.StateCheck {
-	return outputNamesCheck{names: names}
-}
-
-type outputNamesCheck struct {
-	names []string
-}
-
-func (c outputNamesCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	var got []string
-	if req.State != nil && req.State.Values != nil {
-		for name := range req.State.Values.Outputs {
-			got = append(got, name)
-		}
-	}
-	slices.Sort(got)
-	if !slices.Equal(got, c.names) {
-		resp.Error = fmt.Errorf("the example's outputs are %q, but expectedOutputs lists %q; list every output with its expected value", got, c.names)
-	}
 }

@@ -11,19 +11,27 @@ data "flosum_connections" "sales" {
   search = "sales"
 }
 
-# Read each production connection in full, for its Salesforce org id.
+# Read each production connection in full, for its Salesforce org id and
+# user. Keyed by id (as a string), since names need not be unique: instances
+# are data.flosum_connection.production["1"] and so on.
 data "flosum_connection" "production" {
-  count = length(data.flosum_connections.production.ids)
+  for_each = { for c in data.flosum_connections.production.connections : tostring(c.id) => c }
 
-  id = data.flosum_connections.production.ids[count.index]
+  id = each.value.id
 }
 
 output "connection_count" {
   value = data.flosum_connections.all.total
 }
 
-output "production_org_ids" {
-  value = { for c in data.flosum_connection.production : c.name => c.salesforce_org_id }
+output "production_orgs" {
+  value = {
+    for id, c in data.flosum_connection.production : id => {
+      name              = c.name
+      salesforce_org_id = c.salesforce_org_id
+      user_full_name    = c.user_full_name
+    }
+  }
 }
 
 output "sales_connection_ids" {
