@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/flosum/terraform-provider-flosum/internal/flosumapi"
 )
@@ -58,7 +58,7 @@ func (d *connectionsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"search": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Search term, 1 to %d characters, sent to the API as is; the API decides what matches. Omit to list every connection.", maxSearchLength),
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxSearchLength)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, maxSearchLength)},
 			},
 			"salesforce_org_type": schema.StringAttribute{
 				MarkdownDescription: "Keep only connections of this Salesforce org type: `PRODUCTION` or `SANDBOX`. Applied by the provider after every page is read; `total` counts what is left.",
@@ -104,36 +104,83 @@ func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 		if search != "" {
 			what = fmt.Sprintf("the connections matching search %q", search)
 		}
-		resp.Diagnostics.Append(apiErrorDiagnostic(err, request{what: what, notFound: "The Flosum API answered 404 for " + what + ". Check base_url: it should be the API's root URL."}))
+		resp.Diagnostics.Append(apiErrorDiagnostic(err, request{
+			what:            what,
+			notFoundSummary: "Flosum API Endpoint Not Found",
+			notFound:        "The Flosum API answered 404 for " + what + ". Check base_url: it should be the API's root URL, such as https://backup-us.flosum.app.",
+		}))
 		return
 	}
 
-	ids, connections := connectionLists(all, config.SalesforceOrgType.ValueString())
-	config.Total = types.Int64Value(int64(len(ids)))
-	config.IDs = types.ListValueMust(types.Int64Type, ids)
-	config.Connections = types.ListValueMust(types.ObjectType{AttrTypes: connectionItemTypes}, connections)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
+	state, err := connectionsState(ctx, resp.State.Schema.Type().TerraformType(ctx), config, all)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable To Build the Connections State",
+			"This is a bug in the provider; please report it: "+err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// connectionLists builds the ids and connections values directly, keeping
-// only orgType when set. Building attr.Values by hand avoids the framework's
-// reflection, which dominates the cost of large lists.
-func connectionLists(all []flosumapi.ConnectionSummary, orgType string) (ids, connections []attr.Value) {
-	ids = make([]attr.Value, 0, len(all))
-	connections = make([]attr.Value, 0, len(all))
+// connectionsState builds the whole state as a tftypes.Value, keeping only
+// the connections of config's salesforce_org_type when it is set. The value
+// is the one State.Set would make from a connectionsModel holding the same
+// lists (internal/bench checks this), built without attr.Values: for large
+// lists, building those and the framework's reflection and conversion of
+// them took most of the provider's CPU time and memory. stateType is the
+// schema's type, so the value always matches the schema (State.Set checks).
+func connectionsState(ctx context.Context, stateType tftypes.Type, config connectionsModel, all []flosumapi.ConnectionSummary) (tftypes.Value, error) {
+	objectType, ok := stateType.(tftypes.Object)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("the state type is %s, not an object", stateType)
+	}
+	idsType, ok := objectType.AttributeTypes["ids"].(tftypes.List)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("ids has type %v, not a list", objectType.AttributeTypes["ids"])
+	}
+	connectionsType, ok := objectType.AttributeTypes["connections"].(tftypes.List)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("connections has type %v, not a list", objectType.AttributeTypes["connections"])
+	}
+	search, err := config.Search.ToTerraformValue(ctx)
+	if err != nil {
+		return tftypes.Value{}, err
+	}
+	orgTypeValue, err := config.SalesforceOrgType.ToTerraformValue(ctx)
+	if err != nil {
+		return tftypes.Value{}, err
+	}
+
+	orgType := config.SalesforceOrgType.ValueString()
+	ids := make([]tftypes.Value, 0, len(all))
+	connections := make([]tftypes.Value, 0, len(all))
+	// tftypes values are immutable (Value.Copy shares them too), so equal
+	// values can be shared: the id between ids and connections, and one
+	// value per org type.
+	orgTypes := map[string]tftypes.Value{}
 	for _, c := range all {
 		if orgType != "" && c.SalesforceOrgType != orgType {
 			continue
 		}
-		id := types.Int64Value(c.ID)
+		id := tftypes.NewValue(tftypes.Number, c.ID)
 		ids = append(ids, id)
-		connections = append(connections, basetypes.NewObjectValueMust(connectionItemTypes, map[string]attr.Value{
+		itemOrgType, seen := orgTypes[c.SalesforceOrgType]
+		if !seen {
+			itemOrgType = tftypes.NewValue(tftypes.String, c.SalesforceOrgType)
+			orgTypes[c.SalesforceOrgType] = itemOrgType
+		}
+		connections = append(connections, tftypes.NewValue(connectionsType.ElementType, map[string]tftypes.Value{
 			"id":                  id,
-			"external_id":         types.Int64Value(c.ExternalID),
-			"name":                types.StringValue(c.Name),
-			"user_name":           types.StringValue(c.UserName),
-			"salesforce_org_type": types.StringValue(c.SalesforceOrgType),
+			"external_id":         tftypes.NewValue(tftypes.Number, c.ExternalID),
+			"name":                tftypes.NewValue(tftypes.String, c.Name),
+			"user_name":           tftypes.NewValue(tftypes.String, c.UserName),
+			"salesforce_org_type": itemOrgType,
 		}))
 	}
-	return ids, connections
+	return tftypes.NewValue(objectType, map[string]tftypes.Value{
+		"search":              search,
+		"salesforce_org_type": orgTypeValue,
+		"total":               tftypes.NewValue(tftypes.Number, int64(len(ids))),
+		"ids":                 tftypes.NewValue(idsType, ids),
+		"connections":         tftypes.NewValue(connectionsType, connections),
+	}), nil
 }

@@ -17,6 +17,9 @@ type request struct {
 	what string
 	// notFound is the detail when the API answers 404.
 	notFound string
+	// notFoundSummary replaces "Connection Not Found" where a 404 means
+	// something else, such as a wrong base_url.
+	notFoundSummary string
 }
 
 // apiErrorDiagnostic turns a client error into one diagnostic with a
@@ -31,7 +34,11 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 	)
 	switch {
 	case flosumapi.IsNotFound(err):
-		return diag.NewErrorDiagnostic("Connection Not Found", req.notFound)
+		summary := req.notFoundSummary
+		if summary == "" {
+			summary = "Connection Not Found"
+		}
+		return diag.NewErrorDiagnostic(summary, req.notFound)
 	case flosumapi.IsUnauthorized(err):
 		return diag.NewErrorDiagnostic("Invalid Flosum Access Token", fmt.Sprintf(
 			"The Flosum API rejected the access token (HTTP 401) while reading %s: the token is invalid or expired. "+
@@ -50,13 +57,15 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 	case errors.As(err, &decodeErr):
 		return diag.NewErrorDiagnostic("Unexpected Flosum API Response", fmt.Sprintf(
 			"The answer to the request for %s could not be used: %s. The API may have changed; please report this to the provider's maintainers.", req.what, decodeErr.Error()))
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		return diag.NewErrorDiagnostic("Flosum API Request Cancelled", fmt.Sprintf(
-			"Reading %s was cancelled or ran out of time before the Flosum API answered: %s.", req.what, err.Error()))
+	// A TransportError can wrap a per-attempt timeout that matches
+	// context.DeadlineExceeded, so it is told apart before a real cancellation.
 	case errors.As(err, &transportErr):
 		return diag.NewErrorDiagnostic("Cannot Reach The Flosum API", fmt.Sprintf(
 			"Reading %s failed after every retry: %s. Check the provider's region or base_url, the network and any proxy (HTTPS_PROXY, NO_PROXY); "+
 				"for a slow or busy API raise request_timeout or max_retries.", req.what, transportErr.Error()))
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return diag.NewErrorDiagnostic("Flosum API Request Cancelled", fmt.Sprintf(
+			"Reading %s was cancelled or ran out of time before the Flosum API answered: %s.", req.what, err.Error()))
 	case errors.As(err, &apiErr):
 		return diag.NewErrorDiagnostic("Flosum API Error", fmt.Sprintf(
 			"The Flosum API answered HTTP %d while reading %s: %s. If this persists, check Flosum's status or contact Flosum support.", apiErr.StatusCode, req.what, apiErr.Error()))

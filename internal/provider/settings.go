@@ -70,8 +70,12 @@ func resolveSettings(config providerModel, getenv func(string) string) (settings
 				"or the "+envAccessToken+" environment variable. Tokens come from Flosum's OAuth flow (Global Settings > Security > Connected Apps).")
 	}
 
-	baseURL := stringSetting(config.BaseURL, getenv(envBaseURL))
-	region := stringSetting(config.Region, getenv(envRegion))
+	// Configuration beats environment as a whole: a region in the provider
+	// block wins over FLOSUM_BASE_URL; base_url beats region at each level.
+	baseURL, region := configured(config.BaseURL), configured(config.Region)
+	if baseURL == "" && region == "" {
+		baseURL, region = strings.TrimSpace(getenv(envBaseURL)), strings.TrimSpace(getenv(envRegion))
+	}
 	switch {
 	case baseURL != "":
 		normalized, err := checkBaseURL(baseURL)
@@ -108,11 +112,19 @@ func resolveSettings(config providerModel, getenv func(string) string) (settings
 }
 
 // stringSetting returns the configured value when set, else the environment's.
-func stringSetting(configured types.String, fromEnv string) string {
-	if !configured.IsNull() && !configured.IsUnknown() {
-		return configured.ValueString()
+func stringSetting(value types.String, fromEnv string) string {
+	if v := configured(value); v != "" {
+		return v
 	}
 	return strings.TrimSpace(fromEnv)
+}
+
+// configured returns a string argument's value, or "" when null or unknown.
+func configured(value types.String) string {
+	if value.IsNull() || value.IsUnknown() {
+		return ""
+	}
+	return value.ValueString()
 }
 
 func intSetting(diags *diag.Diagnostics, name string, configured types.Int64, env string, getenv func(string) string, def, lo, hi int) int {
