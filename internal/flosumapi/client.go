@@ -3,6 +3,7 @@
 package flosumapi
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -99,7 +100,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.http = &retryablehttp.Client{
 		HTTPClient: &http.Client{
-			Transport: &loggingTransport{next: transport, log: cfg.Logger},
+			Transport: &loggingTransport{next: transport, log: cfg.Logger, secret: cfg.AccessToken},
 			Timeout:   cfg.RequestTimeout,
 		},
 		RetryWaitMin:   cfg.RetryWaitMin,
@@ -112,6 +113,10 @@ func New(cfg Config) (*Client, error) {
 	}
 	return c, nil
 }
+
+// CloseIdleConnections closes the client's idle keep-alive connections; it
+// does not interrupt requests in flight. The client stays usable.
+func (c *Client) CloseIdleConnections() { c.http.HTTPClient.CloseIdleConnections() }
 
 // newTransport clones the default transport (so proxy settings and timeouts
 // are the standard ones) and never touches http.DefaultTransport itself.
@@ -193,21 +198,32 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("GET %s: %w", path, ctxErr)
 		}
-		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Err: err})
+		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Err: c.explainTimeout(err)})
 	}
 	defer resp.Body.Close()
 	body, err := readBody(resp)
 	if err != nil {
-		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Err: err})
+		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Err: c.explainTimeout(err)})
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, newAPIError(http.MethodGet, path, resp, body)
+		return nil, newAPIError(http.MethodGet, path, resp, c.scrub(body))
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
 		return nil, &APIError{Method: http.MethodGet, Path: path, StatusCode: resp.StatusCode,
-			Messages: []string{fmt.Sprintf("expected a JSON answer but got Content-Type %q", ct)}, Snippet: snippet(body)}
+			Messages: []string{fmt.Sprintf("expected a JSON answer but got Content-Type %q", ct)}, Snippet: snippet(c.scrub(body))}
 	}
 	return body, nil
+}
+
+// explainTimeout names the timeout that expired: Go reports the end of
+// RequestTimeout as a bare "context deadline exceeded", which reads as if
+// the whole operation had been cut short.
+func (c *Client) explainTimeout(err error) error {
+	var timeout interface{ Timeout() bool }
+	if errors.As(err, &timeout) && timeout.Timeout() {
+		return fmt.Errorf("%w (no answer within the request timeout of %v)", err, c.http.HTTPClient.Timeout)
+	}
+	return err
 }
 
 // redact removes the access token from an error's text, whatever quoted it.
@@ -216,6 +232,12 @@ func (c *Client) redact(err error) error {
 		return err
 	}
 	return &redactedError{err: err, token: c.token}
+}
+
+// scrub removes the access token from a body that an error will quote, in
+// case the server or a proxy echoed the request's Authorization header.
+func (c *Client) scrub(body []byte) []byte {
+	return bytes.ReplaceAll(body, []byte(c.token), []byte("[REDACTED]"))
 }
 
 type redactedError struct {

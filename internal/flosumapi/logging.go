@@ -26,39 +26,57 @@ func (discardLogger) Warn(context.Context, string, map[string]any)  {}
 type loggingTransport struct {
 	next http.RoundTripper
 	log  Logger
+	// secret (the access token) is also scrubbed wherever else it shows,
+	// such as a response header that quotes the request's.
+	secret string
+}
+
+func (t *loggingTransport) scrub(s string) string {
+	if t.secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, t.secret, "[REDACTED]")
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	t.log.Debug(ctx, "Sending Flosum API request", map[string]any{
 		"method":  req.Method,
-		"url":     req.URL.String(),
-		"headers": redactHeaders(req.Header),
+		"url":     t.scrub(req.URL.Redacted()),
+		"headers": t.redactHeaders(req.Header),
 	})
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
-	fields := map[string]any{"method": req.Method, "url": req.URL.String(), "duration_ms": time.Since(start).Milliseconds()}
+	fields := map[string]any{"method": req.Method, "url": t.scrub(req.URL.Redacted()), "duration_ms": time.Since(start).Milliseconds()}
 	if err != nil {
-		fields["error"] = err.Error()
+		fields["error"] = t.scrub(err.Error())
 		t.log.Debug(ctx, "Flosum API request failed", fields)
 		return nil, err
 	}
 	fields["status"] = resp.StatusCode
-	fields["headers"] = redactHeaders(resp.Header)
+	fields["headers"] = t.redactHeaders(resp.Header)
 	t.log.Debug(ctx, "Received Flosum API response", fields)
 	return resp, nil
 }
 
+// CloseIdleConnections passes the call on, so that http.Client's
+// CloseIdleConnections reaches the real transport.
+func (t *loggingTransport) CloseIdleConnections() {
+	if closer, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		closer.CloseIdleConnections()
+	}
+}
+
 var secretHeaders = map[string]bool{"Authorization": true, "Proxy-Authorization": true, "Cookie": true, "Set-Cookie": true}
 
-func redactHeaders(h http.Header) map[string]string {
+func (t *loggingTransport) redactHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for name, values := range h {
 		if secretHeaders[http.CanonicalHeaderKey(name)] {
 			out[name] = "[REDACTED]"
 			continue
 		}
-		out[name] = strings.Join(values, ", ")
+		out[name] = t.scrub(strings.Join(values, ", "))
 	}
 	return out
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -53,41 +52,38 @@ func (c *Client) ListConnections(ctx context.Context, search string) ([]Connecti
 }
 
 // listOnce reads page 1, learns the total, then reads the remaining pages
-// concurrently. It never reads more than ⌈total/PageLimit⌉ pages, and stops
-// scheduling pages after an empty one.
+// concurrently. Each page is checked as it arrives (see listRead.add), and
+// the first that does not fit stops the read: a misbehaving server costs a
+// few requests, never ⌈total/PageLimit⌉ of them, and nothing is allocated
+// from the total it claims.
 func (c *Client) listOnce(ctx context.Context, search string) ([]ConnectionSummary, error) {
 	first, err := c.ListConnectionsPage(ctx, search, 1, PageLimit)
 	if err != nil {
 		return nil, err
 	}
-	total := first.Total
-	pageCount := max(1, int((total+PageLimit-1)/PageLimit))
-	pages := make([]*Page, pageCount)
-	pages[0] = first
-
-	progress := &progress{log: c.log, pages: pageCount, total: total}
+	read := &listRead{search: search, total: first.Total, seen: map[int64]struct{}{}}
+	// ⌈total/PageLimit⌉, at least 1, without overflowing near MaxInt64.
+	pageCount := int64(1)
+	if read.total > PageLimit {
+		pageCount = (read.total-1)/PageLimit + 1
+	}
+	if err := read.add(1, first); err != nil {
+		return nil, err
+	}
+	progress := &progress{log: c.log, pages: pageCount, total: read.total}
 	progress.done(ctx, len(first.Items))
 
-	var lastPage atomic.Int64 // pages after an empty one are not requested
-	lastPage.Store(int64(pageCount))
-	if len(first.Items) == 0 {
-		lastPage.Store(1)
-	}
 	group, groupCtx := errgroup.WithContext(ctx)
 	group.SetLimit(c.concurrency)
-	for number := 2; number <= pageCount; number++ {
+	for number := int64(2); number <= pageCount && groupCtx.Err() == nil; number++ {
 		group.Go(func() error {
-			if int64(number) > lastPage.Load() {
-				return nil
-			}
-			page, err := c.ListConnectionsPage(groupCtx, search, number, PageLimit)
+			page, err := c.ListConnectionsPage(groupCtx, search, int(number), PageLimit)
 			if err != nil {
 				return err
 			}
-			if len(page.Items) == 0 {
-				lowerTo(&lastPage, int64(number))
+			if err := read.add(number, page); err != nil {
+				return err
 			}
-			pages[number-1] = page
 			progress.done(ctx, len(page.Items))
 			return nil
 		})
@@ -95,37 +91,62 @@ func (c *Client) listOnce(ctx context.Context, search string) ([]ConnectionSumma
 	if err := group.Wait(); err != nil {
 		return nil, err
 	}
-	return merge(search, total, pages)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return read.result(pageCount)
 }
 
-// merge checks that the pages agree with each other and joins them, sorted
-// by id, each id once.
-func merge(search string, total int64, pages []*Page) ([]ConnectionSummary, error) {
-	inconsistent := func(format string, args ...any) error {
-		return &InconsistentListError{Search: search, Reason: fmt.Sprintf(format, args...)}
+// listRead gathers the pages of one read of the list and checks that they
+// agree: every page repeats page 1's total, holds exactly the number of
+// items its position calls for, and shares no id with another page.
+type listRead struct {
+	search string
+	total  int64
+
+	mu    sync.Mutex
+	seen  map[int64]struct{}
+	items []ConnectionSummary
+	pages int64
+}
+
+func (r *listRead) inconsistent(format string, args ...any) error {
+	return &InconsistentListError{Search: r.search, Reason: fmt.Sprintf(format, args...)}
+}
+
+func (r *listRead) add(number int64, page *Page) error {
+	if page.Total != r.total {
+		return r.inconsistent("page 1 said there were %d connections, page %d said %d", r.total, number, page.Total)
 	}
-	all := make([]ConnectionSummary, 0, total)
-	seen := make(map[int64]struct{}, total)
-	for i, page := range pages {
-		if page == nil {
-			continue // after an empty page
-		}
-		if page.Total != total {
-			return nil, inconsistent("page 1 said there were %d connections, page %d said %d", total, i+1, page.Total)
-		}
-		if len(page.Items) > PageLimit {
-			return nil, inconsistent("page %d held %d connections, more than the page size %d", i+1, len(page.Items), PageLimit)
-		}
-		for _, item := range page.Items {
-			if _, dup := seen[item.ID]; dup {
-				continue
-			}
-			seen[item.ID] = struct{}{}
-			all = append(all, item)
-		}
+	want := min(PageLimit, max(0, r.total-(number-1)*PageLimit))
+	if int64(len(page.Items)) != want {
+		return r.inconsistent("page %d held %d connections where %d were expected (%d in all, %d a page)",
+			number, len(page.Items), want, r.total, PageLimit)
 	}
-	if int64(len(all)) != total {
-		return nil, inconsistent("the API said there were %d connections but its pages held %d distinct ones", total, len(all))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, item := range page.Items {
+		if _, dup := r.seen[item.ID]; dup {
+			return r.inconsistent("connection %d was listed twice (page %d repeated it)", item.ID, number)
+		}
+		r.seen[item.ID] = struct{}{}
+		r.items = append(r.items, item)
+	}
+	r.pages++
+	return nil
+}
+
+// result joins the pages, sorted by id.
+func (r *listRead) result(pageCount int64) ([]ConnectionSummary, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pages != pageCount || int64(len(r.items)) != r.total {
+		return nil, r.inconsistent("the API said there were %d connections in %d page(s) but %d were read in %d page(s)",
+			r.total, pageCount, len(r.items), r.pages)
+	}
+	all := r.items
+	if all == nil {
+		all = []ConnectionSummary{} // an empty list, not a missing one
 	}
 	slices.SortFunc(all, func(a, b ConnectionSummary) int {
 		switch {
@@ -139,20 +160,11 @@ func merge(search string, total int64, pages []*Page) ([]ConnectionSummary, erro
 	return all, nil
 }
 
-func lowerTo(v *atomic.Int64, n int64) {
-	for {
-		current := v.Load()
-		if n >= current || v.CompareAndSwap(current, n) {
-			return
-		}
-	}
-}
-
 // progress logs one line per page read, so that TF_LOG=INFO shows how far a
 // long list has got.
 type progress struct {
 	log       Logger
-	pages     int
+	pages     int64
 	total     int64
 	mu        sync.Mutex
 	pagesRead int

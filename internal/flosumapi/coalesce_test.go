@@ -1,0 +1,212 @@
+package flosumapi
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/flosum/terraform-provider-flosum/internal/testserver"
+)
+
+func TestCoalesceConcurrentSameID(t *testing.T) {
+	srv := testserver.Start(t, testserver.Options{Token: secretToken, Connections: testserver.Seed(10), Latency: 50 * time.Millisecond})
+	client, _ := clientFor(t, srv)
+	want := wantConnection(testserver.Seed(10)[6])
+
+	const callers = 50
+	var (
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+		got   [callers]*Connection
+		errs  [callers]error
+	)
+	for i := range callers {
+		wg.Go(func() {
+			<-start
+			got[i], errs[i] = client.GetConnection(context.Background(), 7)
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i := range callers {
+		if errs[i] != nil {
+			t.Fatalf("caller %d: %v", i, errs[i])
+		}
+		if *got[i] != want {
+			t.Fatalf("caller %d got %+v", i, got[i])
+		}
+	}
+	assertRequests(t, srv, "/", 1)
+}
+
+func TestCoalesceDistinctIDsRunInParallel(t *testing.T) {
+	const latency = 150 * time.Millisecond
+	srv := testserver.Start(t, testserver.Options{Token: secretToken, Connections: testserver.Seed(10), Latency: latency})
+	client, _ := clientFor(t, srv, withConcurrency(8))
+
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	start := time.Now()
+	for i := range 8 {
+		wg.Go(func() {
+			c, err := client.GetConnection(context.Background(), int64(i+1))
+			if err == nil && c.ID != int64(i+1) {
+				t.Errorf("GetConnection(%d) returned id %d", i+1, c.ID)
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("GetConnection(%d): %v", i+1, err)
+		}
+	}
+	// Serialised, 8 calls would take 8 × latency.
+	if elapsed > 5*latency {
+		t.Errorf("8 distinct ids took %v: they were serialised", elapsed)
+	}
+	assertRequests(t, srv, "/", 8)
+}
+
+func TestMemoServesRepeatCalls(t *testing.T) {
+	srv := startServer(t, 2500)
+	client, _ := clientFor(t, srv)
+	ctx := context.Background()
+
+	first, err := client.GetConnection(ctx, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := client.GetConnection(ctx, 7)
+	if err != nil || *again != *first {
+		t.Fatalf("second GetConnection: %+v, %v", again, err)
+	}
+	assertRequests(t, srv, "/api/v1/connections/7", 1)
+
+	for range 2 {
+		if id, err := client.GetConnectionID(ctx, testserver.OrgID(9)); err != nil || id != 9 {
+			t.Fatalf("GetConnectionID: %d, %v", id, err)
+		}
+	}
+	assertRequests(t, srv, "/api/v1/connections/connectionId/", 1)
+
+	for range 2 {
+		list, err := client.ListConnections(ctx, "")
+		if err != nil || len(list) != 2500 {
+			t.Fatalf("ListConnections: %d, %v", len(list), err)
+		}
+	}
+	for range 2 {
+		list, err := client.ListConnections(ctx, "Sales")
+		if err != nil || len(list) != len(wantList(testserver.Seed(2500), "Sales")) {
+			t.Fatalf("ListConnections(Sales): %d, %v", len(list), err)
+		}
+	}
+	// Two pages for the whole list, one for the search; each once.
+	total := srv.RequestCount()
+	if total != 1+1+2+1 {
+		t.Errorf("got %d requests, want 5: %v", total, summarizeRequests(srv.Requests()))
+	}
+
+	// A single page is not remembered: it is a low-level call.
+	srv.ResetRequests()
+	for range 2 {
+		if _, err := client.ListConnectionsPage(ctx, "", 1, 10); err != nil {
+			t.Fatal(err)
+		}
+	}
+	assertRequests(t, srv, "/", 2)
+}
+
+func TestErrorsAreNotRemembered(t *testing.T) {
+	srv := startServer(t, 10)
+	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/7", Status: 503, Times: 1, Body: `{"message":"maintenance","statusCode":503}`})
+	client, _ := clientFor(t, srv, withRetries(0))
+	ctx := context.Background()
+
+	_, err := client.GetConnection(ctx, 7)
+	assertContains(t, mustErr(t, err), "HTTP 503 Service Unavailable: maintenance")
+	c, err := client.GetConnection(ctx, 7)
+	if err != nil || c.ID != 7 {
+		t.Fatalf("second GetConnection: %+v, %v", c, err)
+	}
+	assertRequests(t, srv, "/api/v1/connections/7", 2)
+
+	// A 404 is not remembered either: the connection may be created later.
+	for range 2 {
+		_, err := client.GetConnection(ctx, 99)
+		if !IsNotFound(err) {
+			t.Errorf("GetConnection(99): %v", err)
+		}
+	}
+	assertRequests(t, srv, "/api/v1/connections/99", 2)
+}
+
+// TestConcurrencyBound: however many callers and pages, the server never sees
+// more requests in flight than MaxConcurrentRequests.
+func TestConcurrencyBound(t *testing.T) {
+	t.Parallel() // mostly waiting: overlaps with the other waiting tests
+	api := testserver.New(testserver.Options{Token: secretToken, Connections: testserver.Seed(20000), Latency: 50 * time.Millisecond})
+	var inFlight, peak atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		now := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for {
+			old := peak.Load()
+			if now <= old || peak.CompareAndSwap(old, now) {
+				break
+			}
+		}
+		api.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	client, _ := newClient(t, func() Config {
+		cfg := fastConfig(ts.URL)
+		cfg.MaxConcurrentRequests = 3
+		return cfg
+	}())
+
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var listErr error
+	var list []ConnectionSummary
+	wg.Go(func() { list, listErr = client.ListConnections(ctx, "") })
+	// Other callers compete for the same slots.
+	for id := int64(1); id <= 6; id++ {
+		wg.Go(func() {
+			if _, err := client.GetConnection(ctx, id); err != nil {
+				t.Errorf("GetConnection(%d): %v", id, err)
+			}
+		})
+	}
+	wg.Wait()
+	if listErr != nil {
+		t.Fatalf("ListConnections: %v", listErr)
+	}
+	if len(list) != 20000 {
+		t.Fatalf("got %d connections", len(list))
+	}
+	if p := peak.Load(); p > 3 {
+		t.Errorf("the server saw %d requests in flight, more than the bound of 3", p)
+	} else if p < 2 {
+		t.Errorf("the server saw at most %d request in flight: pages were not read concurrently", p)
+	}
+	if n := api.CountRequests("/api/v1/connections"); n != 10+6 {
+		t.Errorf("got %d requests, want 10 pages and 6 connections", n)
+	}
+	pages := 0
+	for _, r := range api.Requests() {
+		if r.Path == "/api/v1/connections" {
+			pages++
+		}
+	}
+	if pages != 10 {
+		t.Errorf("got %d page requests, want 10", pages)
+	}
+}

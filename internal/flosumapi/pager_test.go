@@ -1,0 +1,307 @@
+package flosumapi
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/flosum/terraform-provider-flosum/internal/testserver"
+)
+
+// misbehaviour rewrites a list page; read is the full read of the list the
+// request belongs to (1 for the first read, 2 for the first re-read...).
+type misbehaviour func(page string, read int64, seq int64, body *testserver.ListPage)
+
+// TestPagerReliability makes the list endpoint misbehave in each way a paged
+// list can go wrong. The client must return exactly the right data or an
+// *InconsistentListError, never partial data, and must bound its requests.
+func TestPagerReliability(t *testing.T) {
+	const n = 4500 // 3 pages: 2000, 2000, 500
+	seed := testserver.Seed(n)
+	order := listOrder(seed)
+	dupOfPage1 := toListItem(order[0])
+	var page1 []testserver.ListItem
+	for _, c := range order[:PageLimit] {
+		page1 = append(page1, toListItem(c))
+	}
+	extra := testserver.ListItem{ID: 999999, ExternalID: 1, Name: "Extra", UserName: "extra@example.com", SalesforceOrgType: "SANDBOX"}
+
+	tests := []struct {
+		name string
+		hook misbehaviour
+		// wantErr: the persistent misbehaviour must end in an error; false
+		// means the data is still right, so either outcome is accepted.
+		wantErr bool
+		// maxRequests bounds the requests of the persistent case.
+		maxRequests int
+		wantReason  string
+	}{
+		{
+			name: "total changes between pages", wantErr: true, maxRequests: 9,
+			wantReason: "page 1 said there were 4500 connections, page 2 said 4501",
+			hook: func(page string, _, _ int64, b *testserver.ListPage) {
+				if page == "2" {
+					b.Total++
+				}
+			},
+		},
+		{
+			name: "total drops on the last page", wantErr: true, maxRequests: 9,
+			hook: func(page string, _, _ int64, b *testserver.ListPage) {
+				if page == "3" {
+					b.Total--
+				}
+			},
+		},
+		{
+			name: "duplicate across pages, total unchanged", wantErr: true, maxRequests: 9,
+			wantReason: "was listed twice (page 2 repeated it)",
+			hook: func(page string, _, _ int64, b *testserver.ListPage) {
+				if page == "2" {
+					b.Items[0] = dupOfPage1
+				}
+			},
+		},
+		{
+			// One connection is replaced by a duplicate and total is one less
+			// on every page: the distinct count matches total, but page 3
+			// holds more items than total allows and a connection is lost.
+			name: "duplicate across pages, total lowered to match", wantErr: true, maxRequests: 9,
+			hook: func(page string, _, _ int64, b *testserver.ListPage) {
+				b.Total--
+				if page == "2" {
+					b.Items[0] = dupOfPage1
+				}
+			},
+		},
+		{
+			name: "short page before total is reached", wantErr: true, maxRequests: 9,
+			hook: func(page string, _, _ int64, b *testserver.ListPage) {
+				if page == "2" {
+					b.Items = b.Items[:len(b.Items)-1]
+				}
+			},
+		},
+		{
+			name: "short first page", wantErr: true, maxRequests: 9,
+			hook: func(page string, _, _ int64, b *testserver.ListPage) {
+				if page == "1" {
+					b.Items = b.Items[:10]
+				}
+			},
+		},
+		{
+			name: "empty page", wantErr: true, maxRequests: 9,
+			hook: func(page string, _, _ int64, b *testserver.ListPage) {
+				if page == "2" {
+					b.Items = b.Items[:0]
+				}
+			},
+		},
+		{
+			name: "empty first page", wantErr: true, maxRequests: 3,
+			hook: func(page string, _, _ int64, b *testserver.ListPage) {
+				if page == "1" {
+					b.Items = b.Items[:0]
+				}
+			},
+		},
+		{
+			name: "more items than total: an extra connection", wantErr: true, maxRequests: 9,
+			hook: func(page string, _, _ int64, b *testserver.ListPage) {
+				if page == "3" {
+					b.Items = append(b.Items, extra)
+				}
+			},
+		},
+		{
+			name: "more items than total: an extra duplicate", wantErr: false, maxRequests: 9,
+			hook: func(page string, _, _ int64, b *testserver.ListPage) {
+				if page == "3" {
+					b.Items = append(b.Items, dupOfPage1)
+				}
+			},
+		},
+		{
+			name: "more items than the page size", wantErr: true, maxRequests: 9,
+			hook: func(page string, _, _ int64, b *testserver.ListPage) {
+				if page == "1" {
+					b.Items = append(b.Items, extra)
+				}
+			},
+		},
+		{
+			name: "total zero with items", wantErr: true, maxRequests: 3,
+			hook: func(_ string, _, _ int64, b *testserver.ListPage) { b.Total = 0 },
+		},
+		{
+			name: "server always claims more", wantErr: true, maxRequests: 3 * 5,
+			hook: func(_ string, _, seq int64, b *testserver.ListPage) { b.Total += int(seq) * 1000 },
+		},
+		{
+			name: "server ignores the page number", wantErr: true, maxRequests: 3 * (1 + DefaultMaxConcurrentRequests),
+			hook: func(page string, _, _ int64, b *testserver.ListPage) {
+				if page != "1" {
+					b.Items = slices.Clone(page1)
+				}
+			},
+		},
+		{
+			name: "server ignores the page number and claims a huge total", wantErr: true, maxRequests: 3 * (1 + DefaultMaxConcurrentRequests),
+			hook: func(page string, _, _ int64, b *testserver.ListPage) {
+				b.Total = 1_000_000_000
+				if page != "1" {
+					b.Items = slices.Clone(page1)
+				}
+			},
+		},
+		{
+			name: "server claims a huge total", wantErr: true, maxRequests: 3 * (3 + 2*DefaultMaxConcurrentRequests),
+			hook: func(_ string, _, _ int64, b *testserver.ListPage) { b.Total = 1_000_000_000 },
+		},
+		{
+			name: "server claims the largest total", wantErr: true, maxRequests: 3 * (3 + 2*DefaultMaxConcurrentRequests),
+			hook: func(_ string, _, _ int64, b *testserver.ListPage) { b.Total = math.MaxInt64 },
+		},
+	}
+
+	for _, tt := range tests {
+		for _, transient := range []bool{false, true} {
+			name := tt.name + "/persistent"
+			if transient {
+				name = tt.name + "/transient"
+			}
+			t.Run(name, func(t *testing.T) {
+				// A server per case: a request cut off by the previous case
+				// must not reach this case's hook.
+				srv := testserver.Start(t, testserver.Options{Token: secretToken, Connections: seed})
+				var reads, seq atomic.Int64
+				srv.SetListHook(func(r *http.Request, body *testserver.ListPage) {
+					page := pageOf(r)
+					read := reads.Load()
+					if page == "1" {
+						read = reads.Add(1)
+					}
+					s := seq.Add(1)
+					if !transient || read == 1 {
+						tt.hook(page, read, s, body)
+					}
+				})
+				client, log := clientFor(t, srv, withConcurrency(DefaultMaxConcurrentRequests))
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+
+				got, err := client.ListConnections(ctx, "")
+				requests := srv.CountRequests("/api/v1/connections")
+
+				if transient {
+					if err != nil {
+						t.Fatalf("a misbehaviour on the first read only was not recovered: %v", err)
+					}
+					assertList(t, got, wantList(seed, ""))
+					// The first read stops at the first bad page, with at most
+					// the concurrency in flight; the second reads 3 pages.
+					if limit := tt.maxRequests/listAttempts + 3; requests > limit {
+						t.Errorf("%d requests to recover, want at most %d", requests, limit)
+					}
+					if tt.wantErr && len(log.find("WARN", "changed while it was read")) != 1 {
+						t.Errorf("no warning about the re-read")
+					}
+					return
+				}
+
+				if requests > tt.maxRequests {
+					t.Errorf("%d requests, want at most %d", requests, tt.maxRequests)
+				}
+				if err == nil {
+					if tt.wantErr {
+						t.Fatalf("no error: got %d connections of %d (the list is wrong)", len(got), n)
+					}
+					assertList(t, got, wantList(seed, ""))
+					return
+				}
+				text := mustErr(t, err)
+				if got != nil {
+					t.Errorf("partial data returned with the error: %d connections", len(got))
+				}
+				var inconsistent *InconsistentListError
+				if !errors.As(err, &inconsistent) {
+					t.Fatalf("error %q (%T) is not an *InconsistentListError", text, err)
+				}
+				if inconsistent.Attempts != listAttempts {
+					t.Errorf("Attempts = %d, want %d", inconsistent.Attempts, listAttempts)
+				}
+				assertContains(t, text, "the connections list did not add up in 3 read(s): ", tt.wantReason)
+				if warnings := len(log.find("WARN", "changed while it was read")); warnings != listAttempts-1 {
+					t.Errorf("got %d re-read warnings, want %d", warnings, listAttempts-1)
+				}
+			})
+		}
+	}
+}
+
+// TestPagerRecoversFromAConnectionAddedMidRead: page 1 is read while the
+// account has one connection fewer, the later pages after it was added. The
+// read does not add up, and the re-read returns the right list.
+func TestPagerRecoversFromAConnectionAddedMidRead(t *testing.T) {
+	seed := testserver.Seed(4500)
+	order := listOrder(seed)
+	added := order[10] // sorts onto page 1, so the later items shift
+	var before []testserver.ListItem
+	for _, c := range order {
+		if c.ID != added.ID {
+			before = append(before, toListItem(c))
+		}
+	}
+	srv := startServer(t, 4500)
+	var firstPages atomic.Int64
+	srv.SetListHook(func(r *http.Request, body *testserver.ListPage) {
+		if pageOf(r) == "1" && firstPages.Add(1) == 1 {
+			body.Total = len(before)
+			body.Items = before[:PageLimit]
+		}
+	})
+	client, log := clientFor(t, srv)
+	got, err := client.ListConnections(context.Background(), "")
+	if err != nil {
+		t.Fatalf("ListConnections: %v", err)
+	}
+	assertList(t, got, wantList(seed, ""))
+	if n := srv.CountRequests("/api/v1/connections"); n < 4 || n > 6 {
+		t.Errorf("%d requests, want 4 to 6 (page 1, pages 2-3 or one of them, then 3 pages)", n)
+	}
+	if firstPages.Load() != 2 {
+		t.Errorf("page 1 read %d times, want 2", firstPages.Load())
+	}
+	warnings := log.find("WARN", "changed while it was read")
+	if len(warnings) != 1 {
+		t.Fatalf("got %d re-read warnings, want 1", len(warnings))
+	}
+	assertContains(t, warnings[0].Fields["reason"].(string), "page 1 said there were 4499 connections, page ")
+}
+
+// TestPagerUnknownOrgTypePassesThrough: the list keeps org types the vendor
+// reference does not list.
+func TestPagerUnknownOrgTypePassesThrough(t *testing.T) {
+	srv := startServer(t, 3)
+	srv.SetListHook(func(_ *http.Request, body *testserver.ListPage) {
+		for i := range body.Items {
+			if body.Items[i].ID == 2 {
+				body.Items[i].SalesforceOrgType = "SCRATCH"
+			}
+		}
+	})
+	client, _ := clientFor(t, srv)
+	got, err := client.ListConnections(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[1].ID != 2 || got[1].SalesforceOrgType != "SCRATCH" {
+		t.Errorf("got %+v", got[1])
+	}
+}

@@ -1,0 +1,333 @@
+package flosumapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/flosum/terraform-provider-flosum/internal/testserver"
+)
+
+func TestRetry429WithRetryAfterZero(t *testing.T) {
+	srv := startServer(t, 10)
+	srv.AddFault(testserver.Fault{Status: 429, RetryAfter: "0", Times: 1, Body: `{"message":"ThrottlerException: Too Many Requests","statusCode":429}`})
+	// Without Retry-After, the backoff would wait at least 1.5 s.
+	client, log := clientFor(t, srv, func(c *Config) { c.RetryWaitMin, c.RetryWaitMax = 3*time.Second, 5*time.Second })
+
+	start := time.Now()
+	got, err := client.GetConnection(context.Background(), 7)
+	if err != nil {
+		t.Fatalf("GetConnection: %v", err)
+	}
+	if got.ID != 7 {
+		t.Errorf("got id %d", got.ID)
+	}
+	if elapsed := time.Since(start); elapsed > time.Second {
+		t.Errorf("took %v: Retry-After 0 was not honoured", elapsed)
+	}
+	assertRequests(t, srv, "/api/v1/connections/7", 2)
+	if len(log.find("WARN", "Retrying Flosum API request")) != 1 {
+		t.Errorf("want one retry warning, got %+v", log.find("WARN", ""))
+	}
+}
+
+func TestRetry429WithRetryAfterDate(t *testing.T) {
+	t.Parallel() // mostly waiting: overlaps with the other waiting tests
+	t.Run("in the past", func(t *testing.T) {
+		srv := startServer(t, 10)
+		srv.AddFault(testserver.Fault{Status: 429, Times: 1, RetryAfter: time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat)})
+		client, _ := clientFor(t, srv)
+		start := time.Now()
+		if _, err := client.GetConnection(context.Background(), 7); err != nil {
+			t.Fatalf("GetConnection: %v", err)
+		}
+		if elapsed := time.Since(start); elapsed > time.Second {
+			t.Errorf("took %v for a Retry-After in the past", elapsed)
+		}
+		assertRequests(t, srv, "/", 2)
+	})
+	t.Run("near future", func(t *testing.T) {
+		srv := startServer(t, 10)
+		// HTTP-dates have whole seconds: this is 1 to 2 seconds away.
+		at := time.Now().Add(2 * time.Second).UTC().Truncate(time.Second)
+		srv.AddFault(testserver.Fault{Status: 429, Times: 1, RetryAfter: at.Format(http.TimeFormat)})
+		client, _ := clientFor(t, srv)
+		start := time.Now()
+		if _, err := client.GetConnection(context.Background(), 7); err != nil {
+			t.Fatalf("GetConnection: %v", err)
+		}
+		if done := time.Now(); done.Before(at.Add(-50 * time.Millisecond)) {
+			t.Errorf("retried %v before the Retry-After date", at.Sub(done))
+		}
+		if elapsed := time.Since(start); elapsed > 5*time.Second {
+			t.Errorf("took %v", elapsed)
+		}
+		assertRequests(t, srv, "/", 2)
+	})
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
+	date := func(d time.Duration) string { return now.Add(d).Format(http.TimeFormat) }
+	tests := []struct {
+		value    string
+		wantWait time.Duration
+		wantOK   bool
+	}{
+		{"", 0, false},
+		{"   ", 0, false},
+		{"0", 0, true},
+		{"1", time.Second, true},
+		{"5", 5 * time.Second, true},
+		{" 7 ", 7 * time.Second, true},
+		{"60", 60 * time.Second, true},
+		{"61", MaxRetryAfter, true},
+		{"86400", MaxRetryAfter, true},
+		{"9223372036854775807", MaxRetryAfter, true},
+		{"-1", 0, false},
+		{"-86400", 0, false},
+		{"garbage", 0, false},
+		{"1.5", 0, false},
+		{"5s", 0, false},
+		{"0x10", 0, false},
+		{date(30 * time.Second), 30 * time.Second, true},
+		{date(0), 0, true},
+		{date(-time.Hour), 0, true},
+		{date(2 * time.Hour), MaxRetryAfter, true},
+		{"Sunday, 06-Nov-94 08:49:37 GMT", 0, true}, // RFC 850, in the past
+		{"Sun Nov  6 08:49:37 1994", 0, true},       // ANSI C asctime, in the past
+		{now.Add(10 * time.Second).Format(time.RFC850), 10 * time.Second, true},
+		{"Fri, 14 Mar 2025 25:00:00 GMT", 0, false},
+	}
+	for _, tt := range tests {
+		wait, ok := ParseRetryAfter(tt.value, now)
+		if wait != tt.wantWait || ok != tt.wantOK {
+			t.Errorf("ParseRetryAfter(%q) = %v, %v; want %v, %v", tt.value, wait, ok, tt.wantWait, tt.wantOK)
+		}
+	}
+}
+
+func TestRetryTransientStatusBursts(t *testing.T) {
+	tests := []struct {
+		name     string
+		statuses []int
+		// retryAfter is sent with each fault.
+		retryAfter string
+	}{
+		{name: "503 x3", statuses: []int{503, 503, 503}},
+		{name: "502 x3", statuses: []int{502, 502, 502}},
+		{name: "504 x3", statuses: []int{504, 504, 504}},
+		{name: "mixed", statuses: []int{429, 502, 504}},
+		// Retry-After is only honoured on 429 and 503: a 502's is ignored.
+		{name: "502 with Retry-After ignored", statuses: []int{502, 502}, retryAfter: "30"},
+		{name: "empty 503 body", statuses: []int{503}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startServer(t, 10)
+			for _, status := range tt.statuses {
+				body := fmt.Sprintf(`{"message":"injected","statusCode":%d}`, status)
+				if tt.name == "empty 503 body" {
+					body = ""
+				}
+				srv.AddFault(testserver.Fault{Status: status, Times: 1, Body: body, RetryAfter: tt.retryAfter})
+			}
+			client, log := clientFor(t, srv, withRetries(3))
+			start := time.Now()
+			got, err := client.GetConnection(context.Background(), 7)
+			if err != nil {
+				t.Fatalf("GetConnection: %v", err)
+			}
+			if got.ID != 7 {
+				t.Errorf("id = %d", got.ID)
+			}
+			if elapsed := time.Since(start); elapsed > 2*time.Second {
+				t.Errorf("took %v", elapsed)
+			}
+			assertRequests(t, srv, "/", len(tt.statuses)+1)
+			if n := len(log.find("WARN", "Retrying Flosum API request")); n != len(tt.statuses) {
+				t.Errorf("got %d retry warnings, want %d", n, len(tt.statuses))
+			}
+			if n := len(log.find("WARN", "answered with a retryable status")); n != len(tt.statuses) {
+				t.Errorf("got %d retryable-status warnings, want %d", n, len(tt.statuses))
+			}
+		})
+	}
+}
+
+func TestRetryGivesUpAfterMaxRetries(t *testing.T) {
+	for _, retries := range []int{0, 1, 3, 5} {
+		for _, status := range []int{429, 503} {
+			t.Run(fmt.Sprintf("%d retries of %d", retries, status), func(t *testing.T) {
+				srv := startServer(t, 10)
+				srv.AddFault(testserver.Fault{Status: status, RetryAfter: "0", Body: fmt.Sprintf(`{"message":"still failing","statusCode":%d}`, status)})
+				client, _ := clientFor(t, srv, withRetries(retries))
+				_, err := client.GetConnection(context.Background(), 7)
+				text := mustErr(t, err)
+				assertContains(t, text, fmt.Sprintf("GET /api/v1/connections/7: HTTP %d %s: still failing", status, http.StatusText(status)))
+				if asAPIError(t, err).StatusCode != status {
+					t.Errorf("status: %v", err)
+				}
+				assertRequests(t, srv, "/", retries+1)
+			})
+		}
+	}
+}
+
+func TestRetryCutBody(t *testing.T) {
+	conn := testserver.Seed(7)[6]
+	t.Run("once", func(t *testing.T) {
+		srv := startServer(t, 10)
+		srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/7", Status: 200, Body: jsonOf(t, conn), CutBody: true, Times: 1})
+		client, log := clientFor(t, srv)
+		got, err := client.GetConnection(context.Background(), 7)
+		if err != nil {
+			t.Fatalf("GetConnection: %v", err)
+		}
+		if *got != wantConnection(conn) {
+			t.Errorf("got %+v", got)
+		}
+		assertRequests(t, srv, "/", 2)
+		if len(log.find("WARN", "Reading a Flosum API answer failed")) != 1 {
+			t.Errorf("no warning for the cut body: %+v", log.find("WARN", ""))
+		}
+	})
+	t.Run("always", func(t *testing.T) {
+		srv := startServer(t, 10)
+		srv.AddFault(testserver.Fault{Status: 200, Body: jsonOf(t, conn), CutBody: true})
+		client, _ := clientFor(t, srv, withRetries(2))
+		_, err := client.GetConnection(context.Background(), 7)
+		text := mustErr(t, err)
+		var transportErr *TransportError
+		if !errors.As(err, &transportErr) {
+			t.Errorf("error %q (%T) is not a *TransportError", text, err)
+		}
+		assertContains(t, text, "GET /api/v1/connections/7: ", "unexpected EOF")
+		assertRequests(t, srv, "/", 3)
+	})
+}
+
+func TestRetrySlowAnswer(t *testing.T) {
+	t.Parallel() // mostly waiting: overlaps with the other waiting tests
+	t.Run("once", func(t *testing.T) {
+		srv := startServer(t, 10)
+		srv.AddFault(testserver.Fault{Delay: 3 * time.Second, Times: 1})
+		client, _ := clientFor(t, srv, withTimeout(300*time.Millisecond))
+		start := time.Now()
+		got, err := client.GetConnection(context.Background(), 7)
+		if err != nil {
+			t.Fatalf("GetConnection: %v", err)
+		}
+		if got.ID != 7 {
+			t.Errorf("id = %d", got.ID)
+		}
+		if elapsed := time.Since(start); elapsed > 2*time.Second {
+			t.Errorf("took %v: the slow attempt was not cut at the request timeout", elapsed)
+		}
+		assertRequests(t, srv, "/", 2)
+	})
+	t.Run("always", func(t *testing.T) {
+		srv := startServer(t, 10)
+		srv.AddFault(testserver.Fault{Delay: 3 * time.Second})
+		client, _ := clientFor(t, srv, withTimeout(100*time.Millisecond), withRetries(2))
+		start := time.Now()
+		_, err := client.GetConnection(context.Background(), 7)
+		text := mustErr(t, err)
+		if elapsed := time.Since(start); elapsed > 2*time.Second {
+			t.Errorf("took %v", elapsed)
+		}
+		var transportErr *TransportError
+		if !errors.As(err, &transportErr) {
+			t.Errorf("error %q (%T) is not a *TransportError", text, err)
+		}
+		// Go words the end of Client.Timeout in several ways ("context
+		// deadline exceeded", "request canceled (Client.Timeout exceeded
+		// ...)"); the client adds which timeout it was.
+		assertContains(t, text, "GET /api/v1/connections/7: giving up after 3 attempt(s): ", "(no answer within the request timeout of 100ms)")
+		if errors.Is(err, context.Canceled) {
+			t.Error("a timeout is reported as a cancellation")
+		}
+		assertRequests(t, srv, "/", 3)
+	})
+}
+
+func TestContextCancellation(t *testing.T) {
+	t.Parallel() // mostly waiting: overlaps with the other waiting tests
+	t.Run("mid request", func(t *testing.T) {
+		srv := startServer(t, 10)
+		srv.AddFault(testserver.Fault{Delay: 10 * time.Second})
+		client, _ := clientFor(t, srv, withTimeout(30*time.Second))
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		start := time.Now()
+		_, err := client.GetConnection(ctx, 7)
+		text := mustErr(t, err)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("error %q is not context.Canceled", text)
+		}
+		if elapsed := time.Since(start); elapsed > time.Second {
+			t.Errorf("returned %v after the call started", elapsed)
+		}
+		assertRequests(t, srv, "/", 1)
+
+		// The cancelled call was not remembered: a new one succeeds.
+		srv.ClearFaults()
+		if _, err := client.GetConnection(context.Background(), 7); err != nil {
+			t.Errorf("GetConnection after a cancelled one: %v", err)
+		}
+	})
+	t.Run("during a Retry-After wait", func(t *testing.T) {
+		srv := startServer(t, 10)
+		srv.AddFault(testserver.Fault{Status: 429, RetryAfter: "30"})
+		client, _ := clientFor(t, srv)
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		start := time.Now()
+		_, err := client.GetConnection(ctx, 7)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("error %v is not context.Canceled", err)
+		}
+		mustErr(t, err)
+		if elapsed := time.Since(start); elapsed > time.Second {
+			t.Errorf("returned %v after the call started", elapsed)
+		}
+		assertRequests(t, srv, "/", 1)
+	})
+	t.Run("mid list", func(t *testing.T) {
+		srv := startServer(t, 9000)
+		srv.AddFault(testserver.Fault{Query: "page=3&", Delay: 10 * time.Second})
+		client, _ := clientFor(t, srv)
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(150*time.Millisecond, cancel)
+		start := time.Now()
+		got, err := client.ListConnections(ctx, "")
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("error %v is not context.Canceled", err)
+		}
+		mustErr(t, err)
+		if got != nil {
+			t.Errorf("got %d connections with the error", len(got))
+		}
+		if elapsed := time.Since(start); elapsed > time.Second {
+			t.Errorf("returned %v after the call started", elapsed)
+		}
+		if n := srv.CountRequests("/"); n > 5 {
+			t.Errorf("%d requests for 5 pages", n)
+		}
+	})
+	t.Run("already cancelled", func(t *testing.T) {
+		srv := startServer(t, 10)
+		client, _ := clientFor(t, srv)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := client.GetConnection(ctx, 7)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("error %v is not context.Canceled", err)
+		}
+		mustErr(t, err)
+		assertRequests(t, srv, "/", 0)
+	})
+}
