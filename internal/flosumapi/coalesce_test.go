@@ -2,6 +2,7 @@ package flosumapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -208,5 +209,68 @@ func TestConcurrencyBound(t *testing.T) {
 	}
 	if pages != 10 {
 		t.Errorf("got %d page requests, want 10", pages)
+	}
+}
+
+// A waiter sharing another caller's request is not failed by that caller's
+// cancellation: it fetches again with its own context. And a waiter whose
+// own context ends stops waiting at once.
+func TestCoalesceWaitersOwnTheirContexts(t *testing.T) {
+	srv := testserver.Start(t, testserver.Options{Token: secretToken, Connections: testserver.Seed(10), Latency: 200 * time.Millisecond})
+	client, _ := clientFor(t, srv)
+
+	leaderCtx, cancelLeader := context.WithCancel(context.Background())
+	leaderDone := make(chan error, 1)
+	go func() {
+		_, err := client.GetConnection(leaderCtx, 7)
+		leaderDone <- err
+	}()
+	waitForRequests(t, srv, 1)
+
+	waiterCtx, cancelWaiter := context.WithCancel(context.Background())
+	impatient := make(chan error, 1)
+	go func() {
+		_, err := client.GetConnection(waiterCtx, 7)
+		impatient <- err
+	}()
+	patient := make(chan *Connection, 1)
+	go func() {
+		c, err := client.GetConnection(context.Background(), 7)
+		if err != nil {
+			t.Errorf("patient waiter: %v", err)
+		}
+		patient <- c
+	}()
+	time.Sleep(20 * time.Millisecond) // let both waiters join the leader's request
+
+	cancelWaiter()
+	select {
+	case err := <-impatient:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("impatient waiter error = %v, want context.Canceled", err)
+		}
+	case <-time.After(100 * time.Millisecond):
+		t.Fatal("a waiter whose context ended kept waiting")
+	}
+
+	cancelLeader()
+	if err := <-leaderDone; !errors.Is(err, context.Canceled) {
+		t.Errorf("leader error = %v, want context.Canceled", err)
+	}
+	if c := <-patient; c == nil || c.ID != 7 {
+		t.Errorf("patient waiter got %+v, want connection 7", c)
+	}
+	// The leader's request, then the patient waiter's own.
+	assertRequests(t, srv, "/", 2)
+}
+
+func waitForRequests(t *testing.T, srv *testserver.Server, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for srv.RequestCount() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server saw %d requests, want %d", srv.RequestCount(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

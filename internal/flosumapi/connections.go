@@ -42,7 +42,7 @@ type Page struct {
 // GetConnection reads one connection by its id.
 func (c *Client) GetConnection(ctx context.Context, id int64) (*Connection, error) {
 	path := connectionsPath + "/" + strconv.FormatInt(id, 10)
-	return remember(&c.memo, path, func() (*Connection, error) {
+	return remember(ctx, &c.memo, path, func(ctx context.Context) (*Connection, error) {
 		body, err := c.get(ctx, path, nil)
 		if err != nil {
 			return nil, err
@@ -55,7 +55,7 @@ func (c *Client) GetConnection(ctx context.Context, id int64) (*Connection, erro
 // which is sent as given: callers normalise it first.
 func (c *Client) GetConnectionID(ctx context.Context, salesforceOrgID string) (int64, error) {
 	path := connectionsPath + "/connectionId/" + url.PathEscape(salesforceOrgID)
-	return remember(&c.memo, path, func() (int64, error) {
+	return remember(ctx, &c.memo, path, func(ctx context.Context) (int64, error) {
 		body, err := c.get(ctx, path, nil)
 		if err != nil {
 			return 0, err

@@ -33,7 +33,7 @@ func (e *InconsistentListError) Error() string {
 // list whose pages disagree is read again, then reported.
 func (c *Client) ListConnections(ctx context.Context, search string) ([]ConnectionSummary, error) {
 	key := connectionsPath + "?all&search=" + search
-	return remember(&c.memo, key, func() ([]ConnectionSummary, error) {
+	return remember(ctx, &c.memo, key, func(ctx context.Context) ([]ConnectionSummary, error) {
 		for attempt := 1; ; attempt++ {
 			items, err := c.listOnce(ctx, search)
 			var inconsistent *InconsistentListError
