@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -262,5 +261,3 @@ func orDefault(d, def time.Duration) time.Duration {
 	}
 	return d
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -38,12 +39,17 @@ func withField(t testing.TB, body, path, raw string) string {
 		case map[string]any:
 			node = n[part]
 		case []any:
-			var i int
-			fmt.Sscan(part, &i)
+			i, err := strconv.Atoi(part)
+			if err != nil {
+				panic("bad path element " + part)
+			}
 			node = n[i]
 		}
 	}
-	obj := node.(map[string]any)
+	obj, ok := node.(map[string]any)
+	if !ok {
+		panic("path does not lead to an object")
+	}
 	last := parts[len(parts)-1]
 	if raw == "" {
 		delete(obj, last)
@@ -293,7 +299,7 @@ func TestDecodeWrongTypes(t *testing.T) {
 			if c != nil {
 				t.Errorf("got %+v", c)
 			}
-			asDecodeError(t, err)
+			_ = asDecodeError(t, err)
 			assertContains(t, mustErr(t, err), "GET "+testConnectionPath+": ")
 		})
 	}
@@ -324,7 +330,7 @@ func TestDecodeTruncatedJSON(t *testing.T) {
 	srv.AddFault(testserver.Fault{Status: 200, Body: validConnection[:40]})
 	client, _ := clientFor(t, srv)
 	_, err = client.GetConnection(context.Background(), 7)
-	asDecodeError(t, err)
+	_ = asDecodeError(t, err)
 	assertContains(t, mustErr(t, err), "GET /api/v1/connections/7: the answer is not valid JSON for this endpoint: unexpected EOF")
 	assertRequests(t, srv, "/", 1)
 }

@@ -3,6 +3,7 @@ package flosumapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -282,7 +283,7 @@ func TestPagerRecoversFromAConnectionAddedMidRead(t *testing.T) {
 	if len(warnings) != 1 {
 		t.Fatalf("got %d re-read warnings, want 1", len(warnings))
 	}
-	assertContains(t, warnings[0].Fields["reason"].(string), "page 1 said there were 4499 connections, page ")
+	assertContains(t, fmt.Sprint(warnings[0].Fields["reason"]), "page 1 said there were 4499 connections, page ")
 }
 
 // TestPagerUnknownOrgTypePassesThrough: the list keeps org types the vendor
