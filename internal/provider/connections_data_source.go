@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -97,28 +98,37 @@ func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	search := config.Search.ValueString()
-	all, err := d.client.ListConnections(ctx, search)
+	state, diags := readConnections(ctx, d.client, resp.State.Schema.Type().TerraformType(ctx), config.Search, config.SalesforceOrgType)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.State.Raw = state
+}
+
+// readConnections lists the connections and builds flosum_connections' whole
+// state. Both the data source's Read and the protocol server's direct read
+// (protocol_server.go) use it, so they cannot differ.
+func readConnections(ctx context.Context, client *flosumapi.Client, stateType tftypes.Type, search, orgType types.String) (tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	all, err := client.ListConnections(ctx, search.ValueString())
 	if err != nil {
 		what := "the list of connections"
-		if search != "" {
-			what = fmt.Sprintf("the connections matching search %q", search)
+		if search.ValueString() != "" {
+			what = fmt.Sprintf("the connections matching search %q", search.ValueString())
 		}
-		resp.Diagnostics.Append(apiErrorDiagnostic(err, request{
+		diags.Append(apiErrorDiagnostic(err, request{
 			what:            what,
 			notFoundSummary: "Flosum API Endpoint Not Found",
 			notFound:        "The Flosum API answered 404 for " + what + ". Check base_url: it should be the API's root URL, such as https://backup-us.flosum.app.",
 		}))
-		return
+		return tftypes.Value{}, diags
 	}
-
-	state, err := connectionsState(ctx, resp.State.Schema.Type().TerraformType(ctx), config, all)
+	state, err := connectionsState(ctx, stateType, connectionsModel{Search: search, SalesforceOrgType: orgType}, all)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable To Build the Connections State",
-			"This is a bug in the provider; please report it: "+err.Error())
-		return
+		diags.AddError("Unable To Build The Connections State", "This is a bug in the provider; please report it: "+err.Error())
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	return state, diags
 }
 
 // connectionsState builds the whole state as a tftypes.Value, keeping only
