@@ -76,5 +76,5 @@ func (c *Client) ListConnectionsPage(ctx context.Context, search string, page, l
 	if err != nil {
 		return nil, err
 	}
-	return decodePage(connectionsPath, body)
+	return decodePage(body)
 }

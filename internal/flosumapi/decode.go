@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math/big"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -86,23 +87,84 @@ func (f *fields) integer(name string, v *json.Number) int64 {
 }
 
 // parseInteger accepts a JSON number that is a whole number within int64,
-// such as 42 or 42.0 or 4.2e1.
+// such as 42 or 42.0 or 4.2e1. It works on the decimal digits exactly, so no
+// rounding can turn 1e-999 or 1.000…01 into a whole number.
 func parseInteger(text string) (int64, string) {
-	if i, err := json.Number(text).Int64(); err == nil {
+	if i, err := strconv.ParseInt(text, 10, 64); err == nil {
 		return i, ""
 	}
-	f, _, err := big.ParseFloat(text, 10, 256, big.ToNearestEven)
-	if err != nil {
+	negative, digits, exponent, ok := splitNumber(text)
+	switch {
+	case !ok:
 		return 0, fmt.Sprintf("is %q, not a number", text)
-	}
-	if !f.IsInt() {
+	case digits == "":
+		return 0, "" // zero, however written
+	case exponent < 0:
 		return 0, fmt.Sprintf("is %s, not a whole number", text)
+	case len(digits)+exponent > 19:
+		return 0, fmt.Sprintf("is %s, beyond the range of a 64-bit integer", text)
 	}
-	i, accuracy := f.Int64()
-	if accuracy != big.Exact {
+	whole := digits + strings.Repeat("0", exponent)
+	if negative {
+		whole = "-" + whole
+	}
+	i, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
 		return 0, fmt.Sprintf("is %s, beyond the range of a 64-bit integer", text)
 	}
 	return i, ""
+}
+
+// maxExponent bounds the exponents splitNumber works with; beyond it every
+// non-zero value is out of range or not whole anyway.
+const maxExponent = 1 << 20
+
+// splitNumber reads a JSON number as sign, significant digits (no leading or
+// trailing zeros; "" for zero) and the power of ten they are multiplied by.
+func splitNumber(text string) (negative bool, digits string, exponent int, ok bool) {
+	rest := text
+	if strings.HasPrefix(rest, "-") {
+		negative, rest = true, rest[1:]
+	}
+	mantissa, exp, hasExp := strings.Cut(strings.ToLower(rest), "e")
+	intPart, fracPart, hasFrac := strings.Cut(mantissa, ".")
+	if intPart == "" || (hasFrac && fracPart == "") || !allDigits(intPart) || !allDigits(fracPart) ||
+		(len(intPart) > 1 && intPart[0] == '0') {
+		return false, "", 0, false
+	}
+	if hasExp {
+		sign := 1
+		if exp != "" && (exp[0] == '+' || exp[0] == '-') {
+			if exp[0] == '-' {
+				sign = -1
+			}
+			exp = exp[1:]
+		}
+		if exp == "" || !allDigits(exp) {
+			return false, "", 0, false
+		}
+		exp = strings.TrimLeft(exp, "0")
+		if len(exp) > 7 {
+			exponent = sign * maxExponent
+		} else {
+			n, _ := strconv.Atoi("0" + exp)
+			exponent = sign * min(n, maxExponent)
+		}
+	}
+	digits = strings.TrimLeft(intPart+fracPart, "0")
+	exponent -= len(fracPart)
+	trimmed := strings.TrimRight(digits, "0")
+	exponent += len(digits) - len(trimmed)
+	return negative, trimmed, exponent, true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func unmarshal(path string, body []byte, v any) error {
@@ -111,7 +173,7 @@ func unmarshal(path string, body []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return &DecodeError{Path: path, Reason: err.Error()}
 	}
-	if dec.More() {
+	if len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
 		return &DecodeError{Path: path, Reason: "unexpected data after the JSON value"}
 	}
 	return nil
@@ -141,7 +203,8 @@ func decodeConnection(path string, body []byte) (*Connection, error) {
 // decodePage decodes a list page. The usual page is decoded by fastPage;
 // anything it does not handle is decoded by the general decoder below, which
 // alone reports errors, so both give the same result for every body.
-func decodePage(path string, body []byte) (*Page, error) {
+func decodePage(body []byte) (*Page, error) {
+	const path = connectionsPath
 	if page, ok := fastPage(body); ok {
 		return page, nil
 	}

@@ -81,14 +81,14 @@ func TestDecodeValidBodies(t *testing.T) {
 	if *c != want {
 		t.Errorf("decodeConnection = %+v, want %+v", *c, want)
 	}
-	page, err := decodePage(connectionsPath, []byte(validPage))
+	page, err := decodePage([]byte(validPage))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if page.Total != 2 || len(page.Items) != 2 || page.Items[1] != (ConnectionSummary{ID: 2, ExternalID: 900014, Name: "Service Sandbox 2", UserName: "admin2@service.example.com", SalesforceOrgType: "SANDBOX"}) {
 		t.Errorf("decodePage = %+v", page)
 	}
-	empty, err := decodePage(connectionsPath, []byte(`{"total":0,"items":[]}`))
+	empty, err := decodePage([]byte(`{"total":0,"items":[]}`))
 	if err != nil || empty.Total != 0 || empty.Items == nil || len(empty.Items) != 0 {
 		t.Errorf("empty page = %+v, %v; want total 0 and a non-nil empty slice", empty, err)
 	}
@@ -115,7 +115,7 @@ func TestDecodeMissingRequiredFields(t *testing.T) {
 	}
 	var tests []tc
 	conn := func(b []byte) error { _, err := decodeConnection(testConnectionPath, b); return err }
-	page := func(b []byte) error { _, err := decodePage(connectionsPath, b); return err }
+	page := func(b []byte) error { _, err := decodePage(b); return err }
 	connID := func(b []byte) error { _, err := decodeConnectionID("/x", b); return err }
 	for _, f := range connectionFields {
 		tests = append(tests,
@@ -183,7 +183,7 @@ func TestDecodeUnknownOrgTypePassesThrough(t *testing.T) {
 		if err != nil || c.SalesforceOrgType != orgType {
 			t.Errorf("org type %q: got %+v, %v", orgType, c, err)
 		}
-		p, err := decodePage(connectionsPath, []byte(withField(t, validPage, "items.1.salesforceOrgType", jsonOf(t, orgType))))
+		p, err := decodePage([]byte(withField(t, validPage, "items.1.salesforceOrgType", jsonOf(t, orgType))))
 		if err != nil || p.Items[1].SalesforceOrgType != orgType {
 			t.Errorf("org type %q in a page: got %+v, %v", orgType, p, err)
 		}
@@ -247,7 +247,7 @@ func TestDecodeIntegers(t *testing.T) {
 			return decodeConnectionID("/x", b)
 		}},
 		{name: "item id", body: validPage, field: "items.1.id", decode: func(b []byte) (int64, error) {
-			p, err := decodePage(connectionsPath, b)
+			p, err := decodePage(b)
 			if err != nil {
 				return 0, err
 			}
@@ -275,7 +275,7 @@ func TestDecodeIntegers(t *testing.T) {
 
 	// The page total: whole, within int64, and not negative.
 	for raw, wantErr := range map[string]string{"2.5": "not a whole number", "-1": "is -1, less than zero", "1e30": "beyond the range", "9223372036854775808": "beyond the range"} {
-		_, err := decodePage(connectionsPath, []byte(withField(t, validPage, "total", raw)))
+		_, err := decodePage([]byte(withField(t, validPage, "total", raw)))
 		if decErr := asDecodeError(t, err); decErr.Field != "total" {
 			t.Errorf("total %s: Field = %q", raw, decErr.Field)
 		}
@@ -311,7 +311,7 @@ func TestDecodeTruncatedJSON(t *testing.T) {
 			body := full[:cut]
 			for name, decode := range map[string]func([]byte) error{
 				"connection": func(b []byte) error { _, err := decodeConnection(testConnectionPath, b); return err },
-				"page":       func(b []byte) error { _, err := decodePage(connectionsPath, b); return err },
+				"page":       func(b []byte) error { _, err := decodePage(b); return err },
 				"id":         func(b []byte) error { _, err := decodeConnectionID("/x", b); return err },
 			} {
 				err := decode([]byte(body))
