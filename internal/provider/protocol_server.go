@@ -48,7 +48,7 @@ func (s *protocolServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 	encoded, err := tfprotov6.NewDynamicValue(stateType, state)
 	if err != nil {
 		diags.AddError("Unable To Encode The Connections State", "This is a bug in the provider; please report it: "+err.Error())
-		return &tfprotov6.ReadDataSourceResponse{Diagnostics: protocolDiagnostics(diags)}, nil
+		return &tfprotov6.ReadDataSourceResponse{Diagnostics: protocolDiagnostics(diags)}, nil //nolint:nilerr // reported as a diagnostic, as Terraform expects
 	}
 	return &tfprotov6.ReadDataSourceResponse{State: &encoded, Diagnostics: protocolDiagnostics(diags)}, nil
 }
