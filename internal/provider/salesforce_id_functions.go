@@ -12,6 +12,11 @@ var (
 	_ function.Function = (*salesforceIDFunction)(nil)
 )
 
+// openTofuNote explains the one difference between Terraform and OpenTofu
+// for the functions.
+const openTofuNote = "The function is pure and calls no API. Terraform calls it without configuring the provider; " +
+	"OpenTofu configures the provider first, so there the provider needs its usual arguments."
+
 // salesforceIDFunction is a pure function from one Salesforce id form to
 // another; salesforce_id_18 and salesforce_id_15 differ only in convert.
 type salesforceIDFunction struct {
@@ -27,7 +32,7 @@ func newSalesforceID18Function() function.Function {
 		summary: "Returns the 18-character case-safe form of a Salesforce id.",
 		description: "Given a 15-character Salesforce id, appends its 3-character case-safe suffix. Given an 18-character id, checks the suffix and " +
 			"restores the letter case of the first 15 characters from it, so an id that was upper- or lower-cased comes back as Salesforce issued it. " +
-			"Anything else is an error.",
+			"Anything else is an error. " + openTofuNote,
 		convert: sfid.To18,
 	}
 }
@@ -37,7 +42,7 @@ func newSalesforceID15Function() function.Function {
 		name:    "salesforce_id_15",
 		summary: "Returns the 15-character case-sensitive form of a Salesforce id.",
 		description: "Given an 18-character Salesforce id, checks its suffix, restores the letter case of the first 15 characters from it and drops the suffix. " +
-			"Given a 15-character id, returns it unchanged. Anything else is an error.",
+			"Given a 15-character id, returns it unchanged. Anything else is an error. " + openTofuNote,
 		convert: sfid.To15,
 	}
 }

@@ -112,13 +112,19 @@ func TestSalesforceIDFunctions_terraform(t *testing.T) {
 	config.WriteString("output \"roundtrip\" {\n  value = provider::flosum::salesforce_id_15(provider::flosum::salesforce_id_18(\"00DV0025306tGV5\"))\n}\n")
 	checks = append(checks, statecheck.ExpectKnownOutputValue("roundtrip", knownvalue.StringExact("00DV0025306tGV5")))
 
+	// Terraform calls functions without configuring the provider; OpenTofu
+	// configures it first, so the provider block is there for OpenTofu.
+	srv := startServer(t, 1)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:            config.String(),
+			Config:            providerBlock(srv, "") + config.String(),
 			ConfigStateChecks: checks,
 		}},
 	})
+	if n := srv.RequestCount(); n != 0 {
+		t.Errorf("the functions made %d API requests, want none: they are pure", n)
+	}
 }
 
 func TestSalesforceIDFunctions_terraformErrors(t *testing.T) {
