@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
+	"github.com/flosum/terraform-provider-flosum/internal/testterraform"
 )
 
 // seededConnections is how many sample connections the test server holds;
@@ -158,7 +159,7 @@ func testMain(m *testing.M) int {
 	}
 
 	var err error
-	terraformPath, err = findTerraform()
+	terraformPath, err = testterraform.Path()
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -205,27 +206,6 @@ func testMain(m *testing.M) int {
 	}
 
 	return m.Run()
-}
-
-// findTerraform returns TF_ACC_TERRAFORM_PATH if set, else terraform from
-// PATH.
-func findTerraform() (string, error) {
-	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if path == "" {
-		found, err := exec.LookPath("terraform")
-		if err != nil {
-			return "", errors.New("the examples tests need a terraform binary: put terraform (1.8 or later) on PATH, or set TF_ACC_TERRAFORM_PATH (e.g. to OpenTofu's tofu); none was found")
-		}
-		return found, nil
-	}
-	info, err := os.Stat(path)
-	if err != nil {
-		return "", fmt.Errorf("TF_ACC_TERRAFORM_PATH: %w", err)
-	}
-	if info.IsDir() {
-		return "", fmt.Errorf("TF_ACC_TERRAFORM_PATH=%s is a directory, not a terraform binary", path)
-	}
-	return path, nil
 }
 
 // moduleRoot returns the directory of go.mod, from the working directory
