@@ -1,6 +1,7 @@
 package flosumapi
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -148,15 +149,7 @@ func (r *listRead) result(pageCount int64) ([]ConnectionSummary, error) {
 	if all == nil {
 		all = []ConnectionSummary{} // an empty list, not a missing one
 	}
-	slices.SortFunc(all, func(a, b ConnectionSummary) int {
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(all, func(a, b ConnectionSummary) int { return cmp.Compare(a.ID, b.ID) })
 	return all, nil
 }
 
