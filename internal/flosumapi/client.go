@@ -99,7 +99,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.http = &retryablehttp.Client{
 		HTTPClient: &http.Client{
-			Transport: &loggingTransport{next: transport, log: cfg.Logger, secret: cfg.AccessToken},
+			Transport: &loggingTransport{next: transport, log: cfg.Logger, token: secret(cfg.AccessToken)},
 			Timeout:   cfg.RequestTimeout,
 		},
 		RetryWaitMin:   cfg.RetryWaitMin,
@@ -225,28 +225,38 @@ func (c *Client) explainTimeout(err error) error {
 	return err
 }
 
-// redact removes the access token from an error's text, whatever quoted it.
+// redact hides the access token in an error's text, whatever quoted it.
 func (c *Client) redact(err error) error {
 	if err == nil || !strings.Contains(err.Error(), c.token) {
 		return err
 	}
-	return &redactedError{err: err, token: c.token}
+	return &redactedError{err: err, token: secret(c.token)}
 }
 
-// scrub removes the access token from a body that an error will quote, in
-// case the server or a proxy echoed the request's Authorization header.
+// scrub hides the access token in a body that an error will quote, in case
+// the server or a proxy echoed the request's Authorization header.
 func (c *Client) scrub(body []byte) []byte {
-	return bytes.ReplaceAll(body, []byte(c.token), []byte("[REDACTED]"))
+	return bytes.ReplaceAll(body, []byte(c.token), []byte(redacted))
+}
+
+// secret is the access token, with the one way of hiding it in text.
+type secret string
+
+const redacted = "[REDACTED]"
+
+func (s secret) hide(text string) string {
+	if s == "" {
+		return text
+	}
+	return strings.ReplaceAll(text, string(s), redacted)
 }
 
 type redactedError struct {
 	err   error
-	token string
+	token secret
 }
 
-func (e *redactedError) Error() string {
-	return strings.ReplaceAll(e.err.Error(), e.token, "[REDACTED]")
-}
+func (e *redactedError) Error() string { return e.token.hide(e.err.Error()) }
 func (e *redactedError) Unwrap() error { return e.err }
 
 func isJSON(contentType string) bool {

@@ -26,30 +26,23 @@ func (discardLogger) Warn(context.Context, string, map[string]any)  {}
 type loggingTransport struct {
 	next http.RoundTripper
 	log  Logger
-	// secret (the access token) is also scrubbed wherever else it shows,
-	// such as a response header that quotes the request's.
-	secret string
-}
-
-func (t *loggingTransport) scrub(s string) string {
-	if t.secret == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, t.secret, "[REDACTED]")
+	// token is also hidden wherever else it shows, such as a response
+	// header that quotes the request's.
+	token secret
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	t.log.Debug(ctx, "Sending Flosum API request", map[string]any{
 		"method":  req.Method,
-		"url":     t.scrub(req.URL.Redacted()),
+		"url":     t.token.hide(req.URL.Redacted()),
 		"headers": t.redactHeaders(req.Header),
 	})
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
-	fields := map[string]any{"method": req.Method, "url": t.scrub(req.URL.Redacted()), "duration_ms": time.Since(start).Milliseconds()}
+	fields := map[string]any{"method": req.Method, "url": t.token.hide(req.URL.Redacted()), "duration_ms": time.Since(start).Milliseconds()}
 	if err != nil {
-		fields["error"] = t.scrub(err.Error())
+		fields["error"] = t.token.hide(err.Error())
 		t.log.Debug(ctx, "Flosum API request failed", fields)
 		return nil, err
 	}
@@ -73,10 +66,10 @@ func (t *loggingTransport) redactHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for name, values := range h {
 		if secretHeaders[http.CanonicalHeaderKey(name)] {
-			out[name] = "[REDACTED]"
+			out[name] = redacted
 			continue
 		}
-		out[name] = t.scrub(strings.Join(values, ", "))
+		out[name] = t.token.hide(strings.Join(values, ", "))
 	}
 	return out
 }
