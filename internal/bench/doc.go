@@ -4,8 +4,8 @@
 //
 // Its tests (run by make test) check counts and equivalences only, never
 // times: page calls, coalesced calls, connections per provider client, and
-// that the fast paths (the page decoder, the state built without attr
-// values) give exactly what the plain ways give. Its benchmarks and the
+// that the state built without attr values is exactly what the plain
+// framework way gives. Its benchmarks and the
 // benchreport command (make bench) measure times and report them as ratios
 // measured in the same run.
 //

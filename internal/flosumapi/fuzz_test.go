@@ -16,9 +16,10 @@ import (
 )
 
 // The fuzz targets check the decoders against a reference written here with
-// encoding/json alone, so that a fast path in the client (such as the list
-// page's) must give the same result as the plain reading of the schema, for
-// every body. Seeds are in testdata/fuzz/<FuzzName>/ and below.
+// encoding/json and big.Rat alone, so that the client's strict reading of the
+// schema (required fields, exact whole numbers, no trailing data) gives the
+// same result as the plain one, for every body. Seeds are in
+// testdata/fuzz/<FuzzName>/ and below.
 
 // refInteger is the schema's rule for ids and totals: a JSON number that is
 // a whole number within int64 (42.0 and 4.2e1 are 42), decided exactly with
@@ -202,8 +203,9 @@ func addBodySeeds(f *testing.F, seeds ...string) {
 	}
 }
 
-// pageSeeds are bodies the fast page decoder takes and bodies it must leave
-// to the general decoder (which alone reports errors).
+// pageSeeds are tricky list pages: white space, unknown and repeated fields,
+// escapes, invalid UTF-8, integers at and past the int64 limits, and JSON
+// that is not valid.
 var pageSeeds = []string{
 	`{"total":0,"items":[]}`,
 	` { "total" : 2 , "items" : [ {"id":1,"externalId":7,"name":"a","userName":"u","salesforceOrgType":"SANDBOX"} ,` + "\n\t\r" +
