@@ -263,7 +263,7 @@ func TestConnectionDataSource_orgIDBadSuffix(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      providerBlock(srv, "") + fmt.Sprintf(`data "flosum_connection" "test" { salesforce_org_id = %q }`, bad),
-			ExpectError: errRe("Invalid Salesforce Org ID", bad, "suffix character '9' is not one of A-Z or 0-5", "checksum"),
+			ExpectError: errRe("Invalid Salesforce Org ID", bad, "suffix character '9' is not one of A-Z or 0-5", "encode the letter case"),
 		}},
 	})
 	if n := srv.RequestCount(); n != 0 {

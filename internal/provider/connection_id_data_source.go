@@ -72,8 +72,7 @@ func lookupConnectionID(ctx context.Context, client *flosumapi.Client, orgID str
 	var diags diag.Diagnostics
 	id18, err := sfid.To18(orgID)
 	if err != nil {
-		diags.AddAttributeError(path.Root("salesforce_org_id"), "Invalid Salesforce Org ID",
-			"The Salesforce org id is not valid: "+err.Error()+". Copy the org id again from Salesforce; an 18-character id's last three characters are a checksum of the first fifteen.")
+		diags.AddAttributeError(path.Root("salesforce_org_id"), "Invalid Salesforce Org ID", invalidOrgIDDetail(err))
 		return 0, diags
 	}
 	id, err := client.GetConnectionID(ctx, id18)

@@ -83,12 +83,12 @@ func TestConnectionIDDataSource_invalidFormat(t *testing.T) {
 func TestConnectionIDDataSource_badSuffix(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, 3)
-	bad := "001xx000003DHurAAH" // the suffix marks the digit '3' as uppercase
+	bad := "001xx000003DHurAAH" // the suffix should be AAG
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      providerBlock(srv, "") + fmt.Sprintf(`data "flosum_connection_id" "x" { salesforce_org_id = %q }`, bad),
-			ExpectError: errRe("Invalid Salesforce Org ID", "marks character 11 ('3') as an uppercase letter"),
+			ExpectError: errRe("Invalid Salesforce Org ID", `its suffix "AAH" does not match the letter case of its first 15 characters, which call for "AAG"`),
 		}},
 	})
 	if n := srv.RequestCount(); n != 0 {

@@ -73,7 +73,8 @@ func TestSalesforceIDFunctions_runErrors(t *testing.T) {
 		{"abc", `a Salesforce id has 15 or 18 characters, "abc" has 3`},
 		{"", "has 0"},
 		{"00DB00000003brXMA9", `suffix character '9' is not one of A-Z or 0-5`},
-		{"001xx000003DHurAAH", "marks character 11 ('3') as an uppercase letter"},
+		{"001xx000003DHurAAH", `its suffix "AAH" does not match the letter case of its first 15 characters, which call for "AAG"`},
+		{"001XX000003DHURAAH", "marks character 11 ('3') as an uppercase letter"},
 		{"00DB00000003br-", "only letters A-Z, a-z and digits 0-9"},
 		{"00DB00000003brXMAQX", "has 19"},
 	}
@@ -141,7 +142,8 @@ func TestSalesforceIDFunctions_terraformErrors(t *testing.T) {
 			step("salesforce_id_18", "abc", `a Salesforce id has 15 or 18 characters, "abc" has 3`),
 			step("salesforce_id_15", "abc", `"abc" has 3`),
 			step("salesforce_id_18", "00DB00000003brXMA9", `"00DB00000003brXMA9" is not a valid 18-character Salesforce id`, `suffix character '9'`),
-			step("salesforce_id_15", "001xx000003DHurAAH", `marks character 11 ('3') as an uppercase letter`),
+			step("salesforce_id_15", "001xx000003DHurAAH", `does not match the letter case`),
+			step("salesforce_id_18", "001XX000003DHURAAH", `marks character 11 ('3') as an uppercase letter`),
 		},
 	})
 }

@@ -57,17 +57,23 @@ func durationValidator() validator.String {
 	}
 }
 
-// salesforceOrgIDValidator checks that a value has the form of a Salesforce
-// id: 15 or 18 letters and digits.
+// salesforceOrgIDValidator checks that a value is a Salesforce org id: 15
+// or 18 letters and digits, and for 18 a suffix that fits the first 15.
 func salesforceOrgIDValidator() validator.String {
 	return stringCheck{
 		description: "must be a Salesforce org id of 15 or 18 letters and digits",
 		summary:     "Invalid Salesforce Org ID",
 		check: func(value string) (string, bool) {
-			if err := sfid.CheckFormat(value); err != nil {
-				return "The Salesforce org id is not valid: " + err.Error() + ". Copy the org id from Salesforce Setup > Company Information (15 characters) or from any Salesforce API (18 characters).", false
+			if _, err := sfid.To18(value); err != nil {
+				return invalidOrgIDDetail(err), false
 			}
 			return "", true
 		},
 	}
+}
+
+// invalidOrgIDDetail explains an org id that sfid rejected.
+func invalidOrgIDDetail(err error) string {
+	return "The Salesforce org id is not valid: " + err.Error() + ". Copy the org id again from Salesforce Setup > Company Information " +
+		"(15 characters) or from any Salesforce API (18 characters); an 18-character id's last three characters encode the letter case of the first fifteen."
 }

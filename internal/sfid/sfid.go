@@ -71,16 +71,28 @@ func Suffix(id15 string) string {
 	return string(suffix[:])
 }
 
-// restoreCase applies the case recorded in an 18-character id's suffix to its
-// first 15 characters. The suffix itself is case-insensitive.
+// restoreCase checks an 18-character id's suffix against its first 15
+// characters. When they match, the id is returned as it is. When the first 15
+// letters are all upper or all lower case (the id was upper- or lower-cased
+// as a whole), their case is restored from the suffix, which is itself
+// case-insensitive. Anything else is an error: the suffix and the letters
+// disagree, so the id was mistyped.
 func restoreCase(id18 string) (string, error) {
-	suffix := strings.ToUpper(id18[Length15:])
-	restored := []byte(id18[:Length15])
+	id15, suffix := id18[:Length15], strings.ToUpper(id18[Length15:])
+	for i := range suffix {
+		if strings.IndexByte(suffixAlphabet, suffix[i]) < 0 {
+			return "", fmt.Errorf("%q is not a valid 18-character Salesforce id: suffix character %q is not one of A-Z or 0-5", id18, id18[Length15+i])
+		}
+	}
+	if Suffix(id15) == suffix {
+		return id15 + suffix, nil
+	}
+	if id15 != strings.ToUpper(id15) && id15 != strings.ToLower(id15) {
+		return "", fmt.Errorf("%q is not a valid 18-character Salesforce id: its suffix %q does not match the letter case of its first 15 characters, which call for %q", id18, id18[Length15:], Suffix(id15))
+	}
+	restored := []byte(id15)
 	for chunk := range 3 {
 		bits := strings.IndexByte(suffixAlphabet, suffix[chunk])
-		if bits < 0 {
-			return "", fmt.Errorf("%q is not a valid 18-character Salesforce id: suffix character %q is not one of A-Z or 0-5", id18, id18[Length15+chunk])
-		}
 		for i := range 5 {
 			pos := chunk*5 + i
 			upper := bits&(1<<i) != 0

@@ -49,8 +49,11 @@ func TestErrors(t *testing.T) {
 		"00DB00000003br-":     `'-' at position 15`,
 		"00DB00000003brXMA!":  `'!' at position 18`,
 		"00DB00000003brXMA9":  `suffix character '9'`,
-		"00DB00000003brXMAZ":  "marks character 11 ('0') as an uppercase letter",
+		"00DB00000003BRXMAZ":  "marks character 11 ('0') as an uppercase letter",
 		"00DB0000000pqd1MAA ": "has 19",
+		// Mixed case whose suffix disagrees: mistyped, never "restored".
+		"00DB00000003brXAAA": `suffix "AAA" does not match the letter case of its first 15 characters, which call for "MAQ"`,
+		"001xx000003DHurAAA": `which call for "AAG"`,
 	}
 	for in, want := range cases {
 		_, err := To18(in)
