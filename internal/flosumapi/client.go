@@ -3,7 +3,6 @@
 package flosumapi
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -65,9 +64,9 @@ type Client struct {
 
 // New checks cfg and returns a client.
 func New(cfg Config) (*Client, error) {
-	base, err := url.Parse(cfg.BaseURL)
-	if err != nil || base.Host == "" || (base.Scheme != "https" && base.Scheme != "http") {
-		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL", cfg.BaseURL)
+	baseURL, err := CheckBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.AccessToken == "" {
 		return nil, errors.New("an access token is required")
@@ -90,7 +89,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		baseURL:     strings.TrimRight(base.String(), "/"),
+		baseURL:     baseURL,
 		token:       cfg.AccessToken,
 		userAgent:   cfg.UserAgent,
 		log:         cfg.Logger,
@@ -137,24 +136,28 @@ func newTransport(cfg Config) (*http.Transport, error) {
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM([]byte(cfg.CACertPEM)) {
-			return nil, errors.New("the CA certificate PEM holds no certificate that could be parsed")
+			return nil, errNoCertificate
 		}
 		transport.TLSClientConfig.RootCAs = pool
 	}
 	return transport, nil
 }
 
-// logAttempt reports every retry; the first attempt is logged by the
-// logging transport.
+// logAttempt counts the attempts of a request and reports each retry, with
+// the failure that caused it (noted by checkRetry). The first attempt is
+// logged by the logging transport.
 func (c *Client) logAttempt(_ retryablehttp.Logger, req *http.Request, attempt int) {
+	record := attemptsOf(req.Context())
+	record.count = attempt + 1
 	if attempt == 0 {
 		return
 	}
 	c.log.Warn(req.Context(), "Retrying Flosum API request", map[string]any{
-		"method":      req.Method,
-		"path":        req.URL.Path,
-		"attempt":     attempt + 1,
-		"max_retries": c.http.RetryMax,
+		"method":       req.Method,
+		"path":         req.URL.Path,
+		"attempt":      attempt + 1,
+		"max_attempts": c.http.RetryMax + 1,
+		"reason":       record.lastFailure,
 	})
 }
 
@@ -178,7 +181,8 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 	if len(query) > 0 {
 		target += "?" + query.Encode()
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	record := &attempts{}
+	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, attemptsKey{}, record), http.MethodGet, target, nil)
 	if err != nil {
 		return nil, c.redact(err)
 	}
@@ -197,19 +201,19 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("GET %s: %w", path, ctxErr)
 		}
-		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Err: c.explainTimeout(err)})
+		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Attempts: record.count, Err: c.explainTimeout(err)})
 	}
 	defer resp.Body.Close()
 	body, err := readBody(resp)
 	if err != nil {
-		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Err: c.explainTimeout(err)})
+		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Attempts: record.count, Err: c.explainTimeout(err)})
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, newAPIError(http.MethodGet, path, resp, c.scrub(body))
+		return nil, newAPIError(http.MethodGet, path, resp, body, record.count, secret(c.token))
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
-		return nil, &APIError{Method: http.MethodGet, Path: path, StatusCode: resp.StatusCode,
-			Messages: []string{fmt.Sprintf("expected a JSON answer but got Content-Type %q", ct)}, Snippet: snippet(c.scrub(body))}
+		return nil, &APIError{Method: http.MethodGet, Path: path, StatusCode: resp.StatusCode, Attempts: record.count,
+			Messages: []string{fmt.Sprintf("expected a JSON answer but got Content-Type %q", ct)}, Snippet: snippet([]byte(secret(c.token).hide(string(body))))}
 	}
 	return body, nil
 }
@@ -231,12 +235,6 @@ func (c *Client) redact(err error) error {
 		return err
 	}
 	return &redactedError{err: err, token: secret(c.token)}
-}
-
-// scrub hides the access token in a body that an error will quote, in case
-// the server or a proxy echoed the request's Authorization header.
-func (c *Client) scrub(body []byte) []byte {
-	return bytes.ReplaceAll(body, []byte(c.token), []byte(redacted))
 }
 
 // secret is the access token, with the one way of hiding it in text.

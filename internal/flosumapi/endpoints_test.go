@@ -222,9 +222,11 @@ func TestNewValidatesConfig(t *testing.T) {
 		cfg      Config
 		wantText string
 	}{
-		{"empty base URL", Config{AccessToken: secretToken}, "is not an absolute http(s) URL"},
-		{"relative base URL", Config{BaseURL: "backup-us.flosum.app", AccessToken: secretToken}, "is not an absolute http(s) URL"},
-		{"ftp base URL", Config{BaseURL: "ftp://backup-us.flosum.app", AccessToken: secretToken}, "is not an absolute http(s) URL"},
+		{"empty base URL", Config{AccessToken: secretToken}, `base URL "" is not an absolute URL`},
+		{"relative base URL", Config{BaseURL: "backup-us.flosum.app", AccessToken: secretToken}, "is not an absolute URL"},
+		{"ftp base URL", Config{BaseURL: "ftp://backup-us.flosum.app", AccessToken: secretToken}, "must use https://"},
+		{"http on a remote host", Config{BaseURL: "http://backup-us.flosum.app", AccessToken: secretToken}, "uses http:// on a host that is not loopback"},
+		{"query in base URL", Config{BaseURL: "https://backup-us.flosum.app/?x=1", AccessToken: secretToken}, "must not carry credentials, a query or a fragment"},
 		{"no token", Config{BaseURL: "https://backup-us.flosum.app"}, "an access token is required"},
 		{"negative retries", Config{BaseURL: "https://backup-us.flosum.app", AccessToken: secretToken, MaxRetries: -1}, "max retries must be 0 or more, not -1"},
 		{"garbage CA", Config{BaseURL: "https://backup-us.flosum.app", AccessToken: secretToken, CACertPEM: "garbage"}, "CA certificate PEM holds no certificate"},

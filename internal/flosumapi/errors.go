@@ -1,6 +1,8 @@
 package flosumapi
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +26,8 @@ type APIError struct {
 	// Snippet is the start of a body that was not the API's JSON, such as a
 	// proxy's HTML page.
 	Snippet string
+	// Attempts is how many times the request was sent (1 without retries).
+	Attempts int
 }
 
 func (e *APIError) Error() string {
@@ -41,6 +45,9 @@ func (e *APIError) Error() string {
 	if e.Snippet != "" {
 		b.WriteString(": body starts with " + fmt.Sprintf("%q", e.Snippet))
 	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
 	return b.String()
 }
 
@@ -56,6 +63,28 @@ func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 // IsBadRequest reports whether the API rejected the request's data (400).
 func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
 
+// IsRateLimited reports whether the API kept answering 429 until the
+// retries ran out.
+func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }
+
+// IsUnavailable reports whether the API (or a gateway before it) kept
+// answering 502, 503 or 504 until the retries ran out.
+func IsUnavailable(err error) bool {
+	return hasStatus(err, http.StatusBadGateway) || hasStatus(err, http.StatusServiceUnavailable) || hasStatus(err, http.StatusGatewayTimeout)
+}
+
+// IsCertificateError reports whether the API's TLS certificate could not be
+// verified, such as one from a private CA that is not trusted.
+func IsCertificateError(err error) bool {
+	var (
+		verification *tls.CertificateVerificationError
+		unknown      x509.UnknownAuthorityError
+		hostname     x509.HostnameError
+		invalid      x509.CertificateInvalidError
+	)
+	return errors.As(err, &verification) || errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid)
+}
+
 func hasStatus(err error, status int) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status
@@ -65,7 +94,9 @@ func hasStatus(err error, status int) bool {
 // failed, timed out, or the body was cut off, after every retry.
 type TransportError struct {
 	Method, Path string
-	Err          error
+	// Attempts is how many times the request was sent.
+	Attempts int
+	Err      error
 }
 
 func (e *TransportError) Error() string {
@@ -81,14 +112,22 @@ type errorBody struct {
 	StatusCode *int            `json:"statusCode"`
 }
 
-func newAPIError(method, path string, resp *http.Response, body []byte) *APIError {
-	apiErr := &APIError{Method: method, Path: path, StatusCode: resp.StatusCode}
+// newAPIError describes an answer other than 200. The token is hidden in
+// whatever the answer quotes (a server or proxy may echo the request's
+// Authorization header), after JSON decoding, so that escapes cannot
+// disguise it.
+func newAPIError(method, path string, resp *http.Response, body []byte, attempts int, token secret) *APIError {
+	apiErr := &APIError{Method: method, Path: path, StatusCode: resp.StatusCode, Attempts: attempts}
 	name, messages, ok := DecodeErrorBody(body)
 	if !ok {
-		apiErr.Snippet = snippet(body)
+		apiErr.Snippet = snippet([]byte(token.hide(string(body))))
 		return apiErr
 	}
-	apiErr.ErrorName, apiErr.Messages = name, messages
+	apiErr.ErrorName = token.hide(name)
+	for i, m := range messages {
+		messages[i] = token.hide(m)
+	}
+	apiErr.Messages = messages
 	return apiErr
 }
 

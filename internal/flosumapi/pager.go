@@ -18,7 +18,6 @@ const listAttempts = 3
 // InconsistentListError reports a list whose pages did not add up, for
 // example because connections were added or removed while it was read.
 type InconsistentListError struct {
-	Search string
 	Reason string
 	// Attempts is how many full reads were tried.
 	Attempts int
@@ -62,7 +61,7 @@ func (c *Client) listOnce(ctx context.Context, search string) ([]ConnectionSumma
 	if err != nil {
 		return nil, err
 	}
-	read := &listRead{search: search, total: first.Total, seen: map[int64]struct{}{}}
+	read := &listRead{total: first.Total, seen: map[int64]struct{}{}}
 	// ⌈total/PageLimit⌉, at least 1, without overflowing near MaxInt64.
 	pageCount := int64(1)
 	if read.total > PageLimit {
@@ -102,8 +101,7 @@ func (c *Client) listOnce(ctx context.Context, search string) ([]ConnectionSumma
 // agree: every page repeats page 1's total, holds exactly the number of
 // items its position calls for, and shares no id with another page.
 type listRead struct {
-	search string
-	total  int64
+	total int64
 
 	mu    sync.Mutex
 	seen  map[int64]struct{}
@@ -112,7 +110,7 @@ type listRead struct {
 }
 
 func (r *listRead) inconsistent(format string, args ...any) error {
-	return &InconsistentListError{Search: r.search, Reason: fmt.Sprintf(format, args...)}
+	return &InconsistentListError{Reason: fmt.Sprintf(format, args...)}
 }
 
 func (r *listRead) add(number int64, page *Page) error {

@@ -25,29 +25,34 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
+	record := attemptsOf(ctx)
 	if err != nil {
 		retry, policyErr := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
-		if retry {
-			c.log.Warn(ctx, "Flosum API request failed; it will be retried", map[string]any{"error": c.redact(err).Error()})
-		}
+		record.lastFailure = c.redact(c.explainTimeout(err)).Error()
 		return retry, policyErr
 	}
 	if readErr := bufferBody(resp); readErr != nil {
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}
-		c.log.Warn(ctx, "Reading a Flosum API answer failed; it will be retried", map[string]any{"error": c.redact(readErr).Error()})
+		if errors.Is(readErr, errBodyTooLarge) {
+			return false, nil // the same answer would be too large again
+		}
+		record.lastFailure = "reading the answer: " + c.redact(readErr).Error()
 		return true, nil
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		c.log.Warn(ctx, "Flosum API answered with a retryable status; it will be retried", map[string]any{
-			"status": resp.StatusCode, "retry_after": resp.Header.Get("Retry-After"),
-		})
+		record.lastFailure = fmt.Sprintf("HTTP %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+		if retryAfter := resp.Header.Get("Retry-After"); retryAfter != "" {
+			record.lastFailure += ", Retry-After: " + retryAfter
+		}
 		return true, nil
 	}
 	return false, nil
 }
+
+var errBodyTooLarge = fmt.Errorf("the answer is larger than %d bytes", maxBodyBytes)
 
 // bufferBody reads resp's body into memory and puts it back readable. On a
 // read error the body is replaced by one that returns that error.
@@ -55,7 +60,7 @@ func bufferBody(resp *http.Response) error {
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	_ = resp.Body.Close()
 	if err == nil && len(data) > maxBodyBytes {
-		err = fmt.Errorf("the answer is larger than %d bytes", maxBodyBytes)
+		err = errBodyTooLarge
 	}
 	if err != nil {
 		resp.Body = io.NopCloser(errReader{err})

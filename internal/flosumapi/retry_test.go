@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -151,8 +155,10 @@ func TestRetryTransientStatusBursts(t *testing.T) {
 			if n := len(log.find("WARN", "Retrying Flosum API request")); n != len(tt.statuses) {
 				t.Errorf("got %d retry warnings, want %d", n, len(tt.statuses))
 			}
-			if n := len(log.find("WARN", "answered with a retryable status")); n != len(tt.statuses) {
-				t.Errorf("got %d retryable-status warnings, want %d", n, len(tt.statuses))
+			for i, w := range log.find("WARN", "Retrying Flosum API request") {
+				if reason, _ := w.Fields["reason"].(string); !strings.HasPrefix(reason, fmt.Sprintf("HTTP %d ", tt.statuses[i])) {
+					t.Errorf("retry %d reason = %q, want HTTP %d", i+1, reason, tt.statuses[i])
+				}
 			}
 		})
 	}
@@ -168,8 +174,17 @@ func TestRetryGivesUpAfterMaxRetries(t *testing.T) {
 				_, err := client.GetConnection(context.Background(), 7)
 				text := mustErr(t, err)
 				assertContains(t, text, fmt.Sprintf("GET /api/v1/connections/7: HTTP %d %s: still failing", status, http.StatusText(status)))
-				if asAPIError(t, err).StatusCode != status {
-					t.Errorf("status: %v", err)
+				apiErr := asAPIError(t, err)
+				if apiErr.StatusCode != status || apiErr.Attempts != retries+1 {
+					t.Errorf("status %d after %d attempts: %v", apiErr.StatusCode, apiErr.Attempts, err)
+				}
+				if retries > 0 {
+					assertContains(t, text, fmt.Sprintf("(after %d attempts)", retries+1))
+				} else if strings.Contains(text, "attempts)") {
+					t.Errorf("a single attempt is reported as retried: %q", text)
+				}
+				if IsRateLimited(err) != (status == 429) || IsUnavailable(err) != (status == 503) {
+					t.Errorf("IsRateLimited = %v, IsUnavailable = %v for %d", IsRateLimited(err), IsUnavailable(err), status)
 				}
 				assertRequests(t, srv, "/", retries+1)
 			})
@@ -191,8 +206,8 @@ func TestRetryCutBody(t *testing.T) {
 			t.Errorf("got %+v", got)
 		}
 		assertRequests(t, srv, "/", 2)
-		if len(log.find("WARN", "Reading a Flosum API answer failed")) != 1 {
-			t.Errorf("no warning for the cut body: %+v", log.find("WARN", ""))
+		if w := log.find("WARN", "Retrying Flosum API request"); len(w) != 1 || w[0].Fields["reason"] != "reading the answer: unexpected EOF" {
+			t.Errorf("want one retry warning for the cut body, got %+v", w)
 		}
 	})
 	t.Run("always", func(t *testing.T) {
@@ -330,4 +345,35 @@ func TestContextCancellation(t *testing.T) {
 		mustErr(t, err)
 		assertRequests(t, srv, "/", 0)
 	})
+}
+
+// An answer larger than maxBodyBytes is refused, and not asked for again: it
+// would be as large the next time.
+func TestBodyTooLarge(t *testing.T) {
+	var requests atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.CopyN(w, repeatReader('a'), maxBodyBytes+1)
+	}))
+	t.Cleanup(ts.Close)
+	client, _ := newClient(t, fastConfig(ts.URL))
+	_, err := client.GetConnection(context.Background(), 7)
+	var transportErr *TransportError
+	if !errors.As(err, &transportErr) {
+		t.Fatalf("error %v (%T) is not a *TransportError", err, err)
+	}
+	assertContains(t, mustErr(t, err), "GET /api/v1/connections/7: ", fmt.Sprintf("the answer is larger than %d bytes", maxBodyBytes))
+	if n := requests.Load(); n != 1 {
+		t.Errorf("requests = %d, want 1 (not retried)", n)
+	}
+}
+
+type repeatReader byte
+
+func (r repeatReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
+	}
+	return len(p), nil
 }

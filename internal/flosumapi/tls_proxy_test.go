@@ -45,6 +45,9 @@ func TestTLSNeedsTrustedCA(t *testing.T) {
 		t.Logf("untrusted: %s", text)
 		// A certificate error is not retried.
 		assertContains(t, text, "certificate", "GET /api/v1/connections/1", "giving up after 1 attempt(s)")
+		if !IsCertificateError(err) {
+			t.Errorf("IsCertificateError(%v) = false", err)
+		}
 		if api.RequestCount() != 0 {
 			t.Errorf("the server handled %d requests over an untrusted connection", api.RequestCount())
 		}

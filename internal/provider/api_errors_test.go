@@ -92,7 +92,7 @@ func TestAPIErrors_proxyHTMLPage(t *testing.T) {
 	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/2", Status: http.StatusBadGateway, ContentType: "text/html",
 		Body: `<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>`})
 	errorCase(t, srv, "max_retries = 0", `data "flosum_connection" "x" { id = 2 }`,
-		"Flosum API Error", "HTTP 502", "502 Bad Gateway 502 Bad Gateway nginx")
+		"Flosum API Unavailable", "HTTP 502", "502 Bad Gateway 502 Bad Gateway nginx", "run Terraform again later")
 }
 
 // A 429 with Retry-After: 0 twice, then the answer: three requests, and the
@@ -126,7 +126,7 @@ func TestAPIErrors_noRetriesWithMaxRetriesZero(t *testing.T) {
 	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/1", Status: http.StatusServiceUnavailable, RetryAfter: "0",
 		Body: `{"message":"Service Unavailable","statusCode":503}`})
 	errorCase(t, srv, "max_retries = 0", `data "flosum_connection" "x" { id = 1 }`,
-		"Flosum API Error", "HTTP 503", "the connection with id 1")
+		"Flosum API Unavailable", "the connection with id 1", "HTTP 503")
 	if got := srv.RequestCount(); got != 1 {
 		t.Errorf("requests = %d, want 1 with max_retries = 0", got)
 	}
@@ -138,7 +138,7 @@ func TestAPIErrors_retriesExhausted(t *testing.T) {
 	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/1", Status: http.StatusServiceUnavailable, RetryAfter: "0",
 		Body: `{"message":"Service Unavailable","statusCode":503}`})
 	errorCase(t, srv, "max_retries = 2", `data "flosum_connection" "x" { id = 1 }`,
-		"Flosum API Error", "HTTP 503", "the connection with id 1", "Service Unavailable")
+		"Flosum API Unavailable", "the connection with id 1", "HTTP 503 Service Unavailable", "(after 3 attempts)", "raise max_retries")
 	if got := srv.RequestCount(); got != 3 {
 		t.Errorf("requests = %d, want 3 (one try and two retries)", got)
 	}

@@ -50,6 +50,19 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 	case flosumapi.IsBadRequest(err):
 		return diag.NewErrorDiagnostic("Flosum API Rejected The Request", fmt.Sprintf(
 			"The Flosum API rejected the request for %s (HTTP 400) with these messages:\n%s\nCorrect the arguments and try again.", req.what, bulletList(err)))
+	case flosumapi.IsRateLimited(err):
+		return diag.NewErrorDiagnostic("Flosum API Rate Limit Exceeded", fmt.Sprintf(
+			"The Flosum API answered HTTP 429 (too many requests) while reading %s: %s. "+
+				"Lower max_concurrent_requests, raise max_retries, or run Terraform again later.", req.what, err.Error()))
+	case flosumapi.IsUnavailable(err):
+		return diag.NewErrorDiagnostic("Flosum API Unavailable", fmt.Sprintf(
+			"The Flosum API, or a gateway in front of it, answered that it is unavailable while reading %s: %s. "+
+				"Flosum's service may be down or overloaded: run Terraform again later, or raise max_retries.", req.what, err.Error()))
+	case flosumapi.IsCertificateError(err):
+		return diag.NewErrorDiagnostic("Untrusted Flosum API Certificate", fmt.Sprintf(
+			"The Flosum API's TLS certificate could not be verified while reading %s: %s. "+
+				"If the tenant uses a private certificate authority, give its certificate in the provider's ca_cert_pem argument "+
+				"(or the %s environment variable); otherwise check region or base_url.", req.what, err.Error(), envCACertPEM))
 	case errors.As(err, &inconsistent):
 		return diag.NewErrorDiagnostic("Connections List Changed While Reading", fmt.Sprintf(
 			"Reading %s gave pages that did not add up (%s), in %d tries. The list was probably changing while it was read; "+
@@ -61,7 +74,7 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 	// context.DeadlineExceeded, so it is told apart before a real cancellation.
 	case errors.As(err, &transportErr):
 		return diag.NewErrorDiagnostic("Cannot Reach The Flosum API", fmt.Sprintf(
-			"Reading %s failed after every retry: %s. Check the provider's region or base_url, the network and any proxy (HTTPS_PROXY, NO_PROXY); "+
+			"Reading %s failed: %s. Check the provider's region or base_url, the network and any proxy (HTTPS_PROXY, NO_PROXY); "+
 				"for a slow or busy API raise request_timeout or max_retries.", req.what, transportErr.Error()))
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		return diag.NewErrorDiagnostic("Flosum API Request Cancelled", fmt.Sprintf(

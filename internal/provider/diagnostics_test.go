@@ -105,14 +105,18 @@ func TestAPIErrorDiagnostic_serverError(t *testing.T) {
 	requireDiag(t, d, "Flosum API Error", "HTTP 500", "the connection with id 42", "Internal server error", "Flosum support")
 
 	// A proxy's HTML page is shown as a snippet.
-	html := &flosumapi.APIError{Method: "GET", Path: "/api/v1/connections/42", StatusCode: 502, Snippet: "Bad Gateway nginx"}
+	html := &flosumapi.APIError{Method: "GET", Path: "/api/v1/connections/42", StatusCode: 502, Snippet: "Bad Gateway nginx", Attempts: 5}
 	d = apiErrorDiagnostic(html, byID42)
-	requireDiag(t, d, "Flosum API Error", "HTTP 502", "Bad Gateway nginx")
+	requireDiag(t, d, "Flosum API Unavailable", "HTTP 502", "Bad Gateway nginx", "(after 5 attempts)", "raise max_retries")
+
+	// 429 until the retries ran out.
+	limited := &flosumapi.APIError{Method: "GET", Path: "/api/v1/connections/42", StatusCode: 429, Messages: []string{"ThrottlerException: Too Many Requests"}, Attempts: 5}
+	requireDiag(t, apiErrorDiagnostic(limited, byID42), "Flosum API Rate Limit Exceeded", "HTTP 429", "the connection with id 42", "(after 5 attempts)", "Lower max_concurrent_requests")
 }
 
 func TestAPIErrorDiagnostic_inconsistentList(t *testing.T) {
 	t.Parallel()
-	err := &flosumapi.InconsistentListError{Search: "", Reason: "page 1 said there were 4500 connections, page 2 said 4501", Attempts: 3}
+	err := &flosumapi.InconsistentListError{Reason: "page 1 said there were 4500 connections, page 2 said 4501", Attempts: 3}
 	d := apiErrorDiagnostic(err, request{what: "the list of connections"})
 	requireDiag(t, d, "Connections List Changed While Reading", "the list of connections", "page 2 said 4501", "in 3 tries", "partial")
 }

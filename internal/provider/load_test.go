@@ -23,12 +23,15 @@ func TestLoad_300DataSourcesWithRandomFaults(t *testing.T) {
 	srv.SetRandomFaults(0.10, 20260501, 429, 503)
 
 	orgIDs := make([]string, 100)
+	names := make([]string, 100)
 	for i := range orgIDs {
 		orgIDs[i] = fmt.Sprintf("%q", testserver.OrgID(int64(i+1)))
+		names[i] = fmt.Sprintf("%q", seed[i].Name)
 	}
 	config := providerBlock(srv, "max_retries = 10") + fmt.Sprintf(`
 locals {
   org_ids = [%s]
+  names   = [%s]
 }
 
 data "flosum_connection" "c" {
@@ -48,7 +51,7 @@ data "flosum_connections" "c" {
 }
 
 output "names_ok" {
-  value = alltrue([for i, c in data.flosum_connection.c : c.id == i + 1])
+  value = alltrue([for i, c in data.flosum_connection.c : c.id == i + 1 && c.name == local.names[i]])
 }
 
 output "ids_ok" {
@@ -58,7 +61,7 @@ output "ids_ok" {
 output "lists_ok" {
   value = alltrue([for i, c in data.flosum_connections.c : c.total == 1 && c.ids[0] == i + 1])
 }
-`, strings.Join(orgIDs, ", "))
+`, strings.Join(orgIDs, ", "), strings.Join(names, ", "))
 
 	var checks []statecheck.StateCheck
 	for _, id := range []int64{1, 2, 37, 64, 99, 100} {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -20,7 +19,7 @@ import (
 // Everything else, validation included, is the framework's.
 func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		p := &flosumProvider{version: version, getenv: os.Getenv}
+		p := newProvider(version)
 		return &protocolServer{ProviderServer: providerserver.NewProtocol6(p)(), provider: p}
 	}
 }

@@ -39,6 +39,19 @@ func TestProtocolServer_readsConnectionsAsTheFrameworkDoes(t *testing.T) {
 		})
 	}
 
+	// Other data sources still go through the framework: flosum_connection
+	// is served, with the same state as the framework's own server gives.
+	t.Run("flosum_connection", func(t *testing.T) {
+		req := &tfprotov6.ReadDataSourceRequest{TypeName: "flosum_connection", Config: connectionConfig(t, direct, 3)}
+		got := readState(t, direct, req)
+		if want := readState(t, framework, req); !bytes.Equal(got, want) {
+			t.Fatalf("flosum_connection's state (%d bytes) differs from the framework's (%d bytes)", len(got), len(want))
+		}
+		if name := stateString(t, direct, "flosum_connection", got, "name"); name != testserver.Seed(3)[2].Name {
+			t.Errorf("flosum_connection with id 3 has name %q, want %q", name, testserver.Seed(3)[2].Name)
+		}
+	})
+
 	// A failing read is answered with the diagnostic, and no state.
 	bad := configuredServerWithToken(t, NewProtocol6Server("test")(), srv, "wrong-token")
 	before := srv.CountRequests("/api/v1/connections")
@@ -71,6 +84,57 @@ func connectionsConfig(t *testing.T, stateType tftypes.Type, search, orgType str
 		t.Fatal(err)
 	}
 	return &config
+}
+
+// connectionConfig is flosum_connection's configuration with id set and
+// every other attribute null.
+func connectionConfig(t *testing.T, server tfprotov6.ProviderServer, id int64) *tfprotov6.DynamicValue {
+	t.Helper()
+	objectType := dataSourceType(t, server, "flosum_connection")
+	values := map[string]tftypes.Value{}
+	for name, typ := range objectType.AttributeTypes {
+		values[name] = tftypes.NewValue(typ, nil)
+	}
+	values["id"] = tftypes.NewValue(tftypes.Number, id)
+	config, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &config
+}
+
+// dataSourceType is a data source's schema type, as server reports it.
+func dataSourceType(t *testing.T, server tfprotov6.ProviderServer, typeName string) tftypes.Object {
+	t.Helper()
+	schemas, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, ok := schemas.DataSourceSchemas[typeName]
+	if !ok {
+		t.Fatalf("the provider has no data source %s", typeName)
+	}
+	return schema.ValueType().(tftypes.Object) //nolint:forcetypeassert // a schema's type is an object
+}
+
+// stateString decodes a data source's msgpack state and returns one of its
+// string attributes.
+func stateString(t *testing.T, server tfprotov6.ProviderServer, typeName string, state []byte, attr string) string {
+	t.Helper()
+	dv := tfprotov6.DynamicValue{MsgPack: state}
+	value, err := dv.Unmarshal(dataSourceType(t, server, typeName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attrs map[string]tftypes.Value
+	if err := value.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	var s string
+	if err := attrs[attr].As(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func configuredServer(t *testing.T, server tfprotov6.ProviderServer, srv *testserver.Server) tfprotov6.ProviderServer {

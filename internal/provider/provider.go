@@ -51,10 +51,13 @@ type providerModel struct {
 }
 
 // New returns a function that makes the provider, as providerserver wants.
+// The provider binary serves NewProtocol6Server, which wraps it.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider {
-		return &flosumProvider{version: version, getenv: os.Getenv}
-	}
+	return func() provider.Provider { return newProvider(version) }
+}
+
+func newProvider(version string) *flosumProvider {
+	return &flosumProvider{version: version, getenv: os.Getenv}
 }
 
 func (p *flosumProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -87,12 +90,12 @@ func (p *flosumProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators:          []validator.String{durationValidator()},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a 429, 502, 503 or 504 answer or a connection error, with exponential backoff and `Retry-After` honoured (at most 60 s); `0` disables retries. Falls back to `%s`. Defaults to `%d`.", envMaxRetries, defaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a 429, 502, 503 or 504 answer or a connection error, with exponential backoff and `Retry-After` honoured (at most 60 s); from `0` (no retries) to `%d`. Falls back to `%s`. Defaults to `%d`.", maxMaxRetries, envMaxRetries, defaultMaxRetries),
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
 			"max_concurrent_requests": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("Most API requests in flight at once, across every data source of this provider; `1` reads pages one after another. Falls back to `%s`. Defaults to `%d`.", envMaxConcurrentRequests, defaultMaxConcurrentRequests),
+				MarkdownDescription: fmt.Sprintf("Most API requests in flight at once, across every data source of this provider; from `1` (pages read one after another) to `%d`. Falls back to `%s`. Defaults to `%d`.", maxMaxConcurrentRequests, envMaxConcurrentRequests, defaultMaxConcurrentRequests),
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(1, maxMaxConcurrentRequests)},
 			},
@@ -110,12 +113,16 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for name, value := range map[string]interface{ IsUnknown() bool }{
-		"access_token": config.AccessToken, "region": config.Region, "base_url": config.BaseURL,
-		"request_timeout": config.RequestTimeout, "max_retries": config.MaxRetries,
-		"max_concurrent_requests": config.MaxConcurrentRequests, "ca_cert_pem": config.CACertPEM,
+	for _, arg := range []struct {
+		name  string
+		value interface{ IsUnknown() bool }
+	}{
+		{"access_token", config.AccessToken}, {"region", config.Region}, {"base_url", config.BaseURL},
+		{"request_timeout", config.RequestTimeout}, {"max_retries", config.MaxRetries},
+		{"max_concurrent_requests", config.MaxConcurrentRequests}, {"ca_cert_pem", config.CACertPEM},
 	} {
-		if value.IsUnknown() {
+		name := arg.name
+		if arg.value.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Flosum Provider Argument",
 				fmt.Sprintf("The provider cannot create the Flosum API client because %s is an unknown value. "+
 					"Set it to a value known at plan time (a literal, a variable or an environment variable), "+

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -86,7 +87,10 @@ func TestProviderConfigure_badCACertificate(t *testing.T) {
 	if len(resp.Diagnostics) != 1 {
 		t.Fatalf("want one diagnostic, got %v", resp.Diagnostics)
 	}
-	requireDiag(t, resp.Diagnostics[0], "Unable To Create Flosum API Client", "CA certificate PEM", "Check the provider arguments")
+	requireDiag(t, resp.Diagnostics[0], "Invalid CA Certificate", "ca_cert_pem", envCACertPEM, "holds no certificate", "BEGIN CERTIFICATE")
+	if d, ok := resp.Diagnostics[0].(diag.DiagnosticWithPath); !ok || !d.Path().Equal(path.Root("ca_cert_pem")) {
+		t.Errorf("the diagnostic is not on ca_cert_pem: %v", resp.Diagnostics[0])
+	}
 }
 
 func TestProviderConfigure_unknownValues(t *testing.T) {
@@ -156,7 +160,7 @@ func TestProvider_configFromEnvironmentNoProviderBlock(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      `data "flosum_connection" "test" { id = 5 }`,
-			ExpectError: errRe("Flosum API Error", "HTTP 503"),
+			ExpectError: errRe("Flosum API Unavailable", "HTTP 503"),
 		}},
 	})
 	// FLOSUM_MAX_RETRIES=0 was applied: no retry.
@@ -181,7 +185,7 @@ func TestProvider_configBeatsEnvironment(t *testing.T) {
 			},
 			{
 				Config:      providerBlock(srv, "max_retries = 1") + `data "flosum_connection" "test" { id = 2 }`,
-				ExpectError: errRe("Flosum API Error", "HTTP 503"),
+				ExpectError: errRe("Flosum API Unavailable", "HTTP 503", "after 2 attempts"),
 			},
 		},
 	})

@@ -158,7 +158,7 @@ data "flosum_connections" "test" {
 		"[DEBUG] flosum: Sending Flosum API request",
 		"[DEBUG] flosum: Received Flosum API response",
 		"[WARN]  flosum: Retrying Flosum API request",
-		"Flosum API answered with a retryable status; it will be retried",
+		"reason=\"HTTP 429 Too Many Requests, Retry-After: 0\"",
 		"/api/v1/connections/connectionId/" + org,
 		"Read connections page 1/1",
 		"Authorization:[REDACTED]",

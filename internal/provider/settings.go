@@ -2,8 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -78,7 +76,7 @@ func resolveSettings(config providerModel, getenv func(string) string) (settings
 	}
 	switch {
 	case baseURL != "":
-		normalized, err := checkBaseURL(baseURL)
+		normalized, err := flosumapi.CheckBaseURL(baseURL)
 		if err != nil {
 			diags.AddAttributeError(path.Root("base_url"), "Invalid Flosum Base URL", baseURLDetail(err))
 		}
@@ -108,6 +106,13 @@ func resolveSettings(config providerModel, getenv func(string) string) (settings
 	s.maxRetries = intSetting(&diags, "max_retries", config.MaxRetries, envMaxRetries, getenv, defaultMaxRetries, 0, maxMaxRetries)
 	s.maxConcurrentRequests = intSetting(&diags, "max_concurrent_requests", config.MaxConcurrentRequests, envMaxConcurrentRequests, getenv, defaultMaxConcurrentRequests, 1, maxMaxConcurrentRequests)
 	s.caCertPEM = stringSetting(config.CACertPEM, getenv(envCACertPEM))
+	if s.caCertPEM != "" {
+		if err := flosumapi.CheckCACertPEM(s.caCertPEM); err != nil {
+			diags.AddAttributeError(path.Root("ca_cert_pem"), "Invalid CA Certificate",
+				"The CA certificates given in ca_cert_pem (or "+envCACertPEM+") could not be used: "+err.Error()+
+					". Give one or more PEM blocks that begin with -----BEGIN CERTIFICATE-----.")
+		}
+	}
 	return s, diags
 }
 
@@ -156,39 +161,9 @@ func parseTimeout(raw string) (time.Duration, error) {
 	return d, nil
 }
 
-// checkBaseURL accepts an absolute https URL, or http for a loopback host,
-// and returns it without a trailing slash.
-func checkBaseURL(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || u.Scheme == "" {
-		return "", fmt.Errorf("base URL %q is not an absolute URL", raw)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("base URL %q must not carry credentials, a query or a fragment", raw)
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return "", fmt.Errorf("base URL %q uses http:// on a host that is not loopback, which would send the access token unencrypted; use https:// (http:// is allowed only for 127.0.0.0/8, ::1 and localhost)", raw)
-		}
-	default:
-		return "", fmt.Errorf("base URL %q must use https://", raw)
-	}
-	return strings.TrimRight(u.String(), "/"), nil
-}
-
-// baseURLDetail turns a checkBaseURL error into a diagnostic's detail.
+// baseURLDetail turns a flosumapi.CheckBaseURL error into a diagnostic's detail.
 func baseURLDetail(err error) string {
 	return "The " + err.Error() + ". Set base_url (or " + envBaseURL + ") to the API's root URL, such as https://backup-us.flosum.app."
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func regionList() string {

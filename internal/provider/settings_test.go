@@ -1,6 +1,13 @@
 package provider
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +43,7 @@ var fullEnv = map[string]string{
 	envRequestTimeout:        "45s",
 	envMaxRetries:            "7",
 	envMaxConcurrentRequests: "9",
-	envCACertPEM:             "env-pem",
+	envCACertPEM:             envPEM,
 }
 
 // requireNoDiags fails the test on any diagnostic.
@@ -81,7 +88,7 @@ func TestResolveSettings_configBeatsEnvironment(t *testing.T) {
 		RequestTimeout:        types.StringValue("12s"),
 		MaxRetries:            types.Int64Value(2),
 		MaxConcurrentRequests: types.Int64Value(3),
-		CACertPEM:             types.StringValue("config-pem"),
+		CACertPEM:             types.StringValue(configPEM),
 	}
 	s, diags := resolveSettings(config, fakeEnv(fullEnv))
 	requireNoDiags(t, diags)
@@ -91,7 +98,7 @@ func TestResolveSettings_configBeatsEnvironment(t *testing.T) {
 		requestTimeout:        12 * time.Second,
 		maxRetries:            2,
 		maxConcurrentRequests: 3,
-		caCertPEM:             "config-pem",
+		caCertPEM:             configPEM,
 	}
 	if s != want {
 		t.Errorf("settings = %+v, want %+v", s, want)
@@ -112,7 +119,7 @@ func TestResolveSettings_configBeatsEnvironmentPerArgument(t *testing.T) {
 		{"request_timeout", func(m *providerModel) { m.RequestTimeout = types.StringValue("1m") }, func(s settings) bool { return s.requestTimeout == time.Minute && s.accessToken == "env-token" }},
 		{"max_retries", func(m *providerModel) { m.MaxRetries = types.Int64Value(0) }, func(s settings) bool { return s.maxRetries == 0 && s.maxConcurrentRequests == 9 }},
 		{"max_concurrent_requests", func(m *providerModel) { m.MaxConcurrentRequests = types.Int64Value(1) }, func(s settings) bool { return s.maxConcurrentRequests == 1 && s.maxRetries == 7 }},
-		{"ca_cert_pem", func(m *providerModel) { m.CACertPEM = types.StringValue("cfg-pem") }, func(s settings) bool { return s.caCertPEM == "cfg-pem" && s.accessToken == "env-token" }},
+		{"ca_cert_pem", func(m *providerModel) { m.CACertPEM = types.StringValue(configPEM) }, func(s settings) bool { return s.caCertPEM == configPEM && s.accessToken == "env-token" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,7 +155,7 @@ func TestResolveSettings_environmentFallback(t *testing.T) {
 		requestTimeout:        45 * time.Second,
 		maxRetries:            7,
 		maxConcurrentRequests: 9,
-		caCertPEM:             "env-pem",
+		caCertPEM:             envPEM,
 	}
 	if s != want {
 		t.Errorf("settings = %+v, want %+v", s, want)
@@ -300,80 +307,6 @@ func TestResolveSettings_reportsEveryProblem(t *testing.T) {
 	}
 }
 
-func TestCheckBaseURL(t *testing.T) {
-	t.Parallel()
-	ok := map[string]string{
-		"https://backup-us.flosum.app":       "https://backup-us.flosum.app",
-		"https://backup-us.flosum.app/":      "https://backup-us.flosum.app",
-		"https://backup.example.com/flosum/": "https://backup.example.com/flosum",
-		"https://backup.example.com:8443":    "https://backup.example.com:8443",
-		"http://127.0.0.1:8080":              "http://127.0.0.1:8080",
-		"http://127.0.0.1:8080/":             "http://127.0.0.1:8080",
-		"http://127.1.2.3":                   "http://127.1.2.3",
-		"http://127.255.255.254:1":           "http://127.255.255.254:1",
-		"http://[::1]:8080":                  "http://[::1]:8080",
-		"http://[::1]":                       "http://[::1]",
-		"http://localhost":                   "http://localhost",
-		"http://localhost:3000/":             "http://localhost:3000",
-		"http://LocalHost:3000":              "http://LocalHost:3000",
-	}
-	for raw, want := range ok {
-		got, err := checkBaseURL(raw)
-		if err != nil {
-			t.Errorf("checkBaseURL(%q): unexpected error %v", raw, err)
-			continue
-		}
-		if got != want {
-			t.Errorf("checkBaseURL(%q) = %q, want %q", raw, got, want)
-		}
-	}
-
-	bad := map[string]string{
-		"http://backup.example.com":        "not loopback",
-		"http://backup-us.flosum.app":      "not loopback",
-		"http://128.0.0.1":                 "not loopback",
-		"http://10.0.0.1:8080":             "not loopback",
-		"http://[::2]:8080":                "not loopback",
-		"http://localhost.example.com":     "not loopback",
-		"http://127.0.0.1.nip.io":          "not loopback",
-		"ftp://backup.example.com":         "must use https://",
-		"ws://127.0.0.1":                   "must use https://",
-		"backup.example.com":               "not an absolute URL",
-		"/api/v1":                          "not an absolute URL",
-		"//backup.example.com":             "not an absolute URL",
-		"https://":                         "not an absolute URL",
-		"":                                 "not an absolute URL",
-		"https://user:pass@backup.example": "must not carry credentials",
-		"https://user@backup.example.com":  "must not carry credentials",
-		"https://backup.example.com?x=1":   "a query",
-		"https://backup.example.com/#frag": "a fragment",
-		"https://exa mple.com":             "not an absolute URL",
-	}
-	for raw, want := range bad {
-		got, err := checkBaseURL(raw)
-		if err == nil {
-			t.Errorf("checkBaseURL(%q) = %q, want an error containing %q", raw, got, want)
-			continue
-		}
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("checkBaseURL(%q) error %q does not contain %q", raw, err, want)
-		}
-	}
-}
-
-func TestCheckBaseURL_httpErrorExplainsWhy(t *testing.T) {
-	t.Parallel()
-	_, err := checkBaseURL("http://backup.example.com")
-	if err == nil {
-		t.Fatal("want an error")
-	}
-	for _, want := range []string{"unencrypted", "https://", "127.0.0.0/8", "::1", "localhost"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not contain %q", err, want)
-		}
-	}
-}
-
 func TestUserAgent(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ version, tf, appended, want string }{
@@ -402,4 +335,29 @@ func TestParseTimeout(t *testing.T) {
 			t.Errorf("parseTimeout(%q): want an error", raw)
 		}
 	}
+}
+
+// Two distinct CA certificates, for telling ca_cert_pem's sources apart.
+var (
+	configPEM = testCertPEM("config CA")
+	envPEM    = testCertPEM("environment CA")
+)
+
+// testCertPEM makes a self-signed CA certificate, PEM-encoded.
+func testCertPEM(name string) string {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	template := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
+	if err != nil {
+		panic(err)
+	}
+	// Trimmed, as the environment's values are.
+	return strings.TrimSpace(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})))
 }

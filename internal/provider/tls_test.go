@@ -46,11 +46,11 @@ provider "flosum" {
 		Steps: []resource.TestStep{
 			{
 				Config:      provider(`ca_cert_pem = "not a certificate"`) + `data "flosum_connection" "x" { id = 2 }`,
-				ExpectError: errRe("Unable To Create Flosum API Client", "the CA certificate PEM holds no certificate that could be parsed"),
+				ExpectError: errRe("Invalid CA Certificate", "the CA certificate PEM holds no certificate that could be parsed"),
 			},
 			{
 				Config:      provider("") + `data "flosum_connection" "x" { id = 2 }`,
-				ExpectError: errRe("Cannot Reach The Flosum API", "certificate signed by unknown authority"),
+				ExpectError: errRe("Untrusted Flosum API Certificate", "certificate signed by unknown authority", "ca_cert_pem", "FLOSUM_CA_CERT_PEM"),
 			},
 			{
 				Config: provider(fmt.Sprintf("ca_cert_pem = %q", caPEM)) + `data "flosum_connection" "x" { id = 2 }`,

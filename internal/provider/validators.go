@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/flosum/terraform-provider-flosum/internal/flosumapi"
 	"github.com/flosum/terraform-provider-flosum/internal/sfid"
 )
 
@@ -35,7 +36,7 @@ func baseURLValidator() validator.String {
 		description: "must be an absolute https:// URL (http:// only for loopback hosts)",
 		summary:     "Invalid Flosum Base URL",
 		check: func(value string) (string, bool) {
-			if _, err := checkBaseURL(value); err != nil {
+			if _, err := flosumapi.CheckBaseURL(value); err != nil {
 				return baseURLDetail(err), false
 			}
 			return "", true

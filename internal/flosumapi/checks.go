@@ -1,0 +1,73 @@
+package flosumapi
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// CheckBaseURL accepts an absolute https URL, or http for a loopback host
+// (anywhere else the token would cross the network in clear), without
+// credentials, query or fragment. It returns the URL without a trailing
+// slash.
+func CheckBaseURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.Scheme == "" {
+		return "", fmt.Errorf("base URL %q is not an absolute URL", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("base URL %q must not carry credentials, a query or a fragment", u.Redacted())
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return "", fmt.Errorf("base URL %q uses http:// on a host that is not loopback, which would send the access token unencrypted; use https:// (http:// is allowed only for 127.0.0.0/8, ::1 and localhost)", raw)
+		}
+	default:
+		return "", fmt.Errorf("base URL %q must use https://", raw)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+var errNoCertificate = errors.New("the CA certificate PEM holds no certificate that could be parsed")
+
+// CheckCACertPEM reports whether pem holds at least one certificate that a
+// Client can trust in addition to the system's roots.
+func CheckCACertPEM(pem string) error {
+	if !x509.NewCertPool().AppendCertsFromPEM([]byte(pem)) {
+		return errNoCertificate
+	}
+	return nil
+}
+
+// attempts records, for one request, what the retry loop saw: how many
+// attempts were made and why the last one failed. It travels in the
+// request's context from checkRetry, which learns the reason, to logAttempt,
+// which logs the retry, and back to get, which reports the count.
+type attempts struct {
+	count       int
+	lastFailure string
+}
+
+type attemptsKey struct{}
+
+// attemptsOf returns the request's record; a throwaway one if it has none.
+func attemptsOf(ctx context.Context) *attempts {
+	if record, ok := ctx.Value(attemptsKey{}).(*attempts); ok {
+		return record
+	}
+	return &attempts{}
+}
