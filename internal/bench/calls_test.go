@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flosum/terraform-provider-flosum/internal/flosumapi"
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
 )
 
@@ -26,18 +27,34 @@ func TestPageCallsPerRead(t *testing.T) {
 	}
 }
 
-// 200 concurrent lookups of 20 distinct ids cost 20 calls: identical lookups
-// in flight share one request, and answers are remembered by the client.
+// 200 lookups of 20 distinct ids, all started at once, cost 20 calls in
+// about (1 + ⌈20/4⌉) round trips: a lookup that finds the same id already in
+// flight waits for that request instead of making its own. The remembered
+// answers alone cannot do this: every lookup starts before any answer
+// arrives, so without in-flight sharing each would miss and make its own
+// request (200 calls, at 4 in flight ⌈200/4⌉ = 50 round trips).
 func TestLookupsCoalesced(t *testing.T) {
 	t.Parallel()
-	// The latency keeps requests in flight long enough for lookups to
-	// overlap, which is when sharing one request matters.
-	srv := testserver.Start(t, testserver.Options{Connections: testserver.Seed(50), Latency: 20 * time.Millisecond})
-	got, err := MeasureCoalescedLookups(context.Background(), srv, 200, 20)
+	const (
+		lookups  = 200
+		distinct = 20
+		latency  = 100 * time.Millisecond
+		// margin absorbs scheduling and connection set-up; well under the
+		// 45 extra round trips that unshared lookups would take.
+		margin = 500 * time.Millisecond
+	)
+	srv := testserver.Start(t, testserver.Options{Connections: testserver.Seed(50), Latency: latency})
+	got, err := MeasureCoalescedLookups(context.Background(), srv, lookups, distinct)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Calls != 20 {
-		t.Errorf("200 lookups of 20 distinct ids made %d calls, want 20", got.Calls)
+	if got.Calls != distinct {
+		t.Errorf("%d concurrent lookups of %d distinct ids made %d calls, want %d", lookups, distinct, got.Calls, distinct)
 	}
+	rounds := 1 + (distinct+flosumapi.DefaultMaxConcurrentRequests-1)/flosumapi.DefaultMaxConcurrentRequests
+	if limit := time.Duration(rounds)*latency + margin; got.Wall > limit {
+		t.Errorf("%d concurrent lookups of %d distinct ids took %v, want at most %v ((1 + ⌈%d/%d⌉) × %v + %v): lookups in flight were not shared",
+			lookups, distinct, got.Wall, limit, distinct, flosumapi.DefaultMaxConcurrentRequests, latency, margin)
+	}
+	t.Logf("%d lookups: %d calls in %v", lookups, got.Calls, got.Wall)
 }

@@ -148,5 +148,3 @@ func diagnosticsError(diags []*tfprotov6.Diagnostic) error {
 	}
 	return fmt.Errorf("%s", strings.Join(errs, "; "))
 }
-
-func itoa(n int) string { return fmt.Sprint(n) }

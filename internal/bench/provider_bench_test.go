@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
@@ -38,7 +39,7 @@ func BenchmarkProviderReadConnections(b *testing.B) {
 
 func itoaSize(n int) string {
 	if n%1000 == 0 {
-		return itoa(n/1000) + "k"
+		return strconv.Itoa(n/1000) + "k"
 	}
-	return itoa(n)
+	return strconv.Itoa(n)
 }

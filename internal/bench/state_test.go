@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -139,7 +140,7 @@ func firstDifference(a, b []byte) string {
 	for i := range min(len(a), len(b)) {
 		if a[i] != b[i] {
 			lo := max(0, i-40)
-			return "; first at byte " + itoa(i) + ": " + strings.ToValidUTF8(string(a[lo:min(len(a), i+40)]), "?") + " vs " + strings.ToValidUTF8(string(b[lo:min(len(b), i+40)]), "?")
+			return "; first at byte " + strconv.Itoa(i) + ": " + strings.ToValidUTF8(string(a[lo:min(len(a), i+40)]), "?") + " vs " + strings.ToValidUTF8(string(b[lo:min(len(b), i+40)]), "?")
 		}
 	}
 	return ""

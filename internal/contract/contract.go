@@ -24,9 +24,6 @@ import (
 //go:embed openapi.json
 var spec []byte
 
-// Spec returns the assembled OpenAPI document.
-func Spec() []byte { return bytes.Clone(spec) }
-
 // Checker validates requests and responses against the document and keeps
 // every violation it finds.
 type Checker struct {

@@ -2,6 +2,7 @@ package testserver
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/flosum/terraform-provider-flosum/internal/sfid"
 )
@@ -27,7 +28,7 @@ func Seed(n int) []Connection {
 			ExternalID:        900000 + id*7,
 			Name:              fmt.Sprintf("%s %s %d", team, kind, id),
 			UserFullName:      fmt.Sprintf("Admin %d", id),
-			UserName:          fmt.Sprintf("admin%d@%s.example.com", id, lower(team)),
+			UserName:          fmt.Sprintf("admin%d@%s.example.com", id, strings.ToLower(team)),
 			SalesforceOrgID:   OrgID(id),
 			SalesforceOrgType: orgType,
 		}
@@ -46,14 +47,4 @@ func OrgID(id int64) string {
 	}
 	id15 := "00D" + string(body[:])
 	return id15 + sfid.Suffix(id15)
-}
-
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c - 'A' + 'a'
-		}
-	}
-	return string(b)
 }

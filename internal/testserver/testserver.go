@@ -5,6 +5,7 @@
 package testserver
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -142,7 +143,7 @@ func New(opts Options) *Server {
 		if c := strings.Compare(a.Name, b.Name); c != 0 {
 			return c
 		}
-		return int(a.ID - b.ID)
+		return cmp.Compare(a.ID, b.ID)
 	})
 	return s
 }
@@ -280,7 +281,10 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	body := ListPage{Total: len(matches), Items: []ListItem{}}
-	if start := (page - 1) * limit; start < len(matches) {
+	// A page beyond the data is empty. Compare before multiplying: for a
+	// huge page, (page-1)*limit would overflow.
+	if page-1 <= len(matches)/limit {
+		start := (page - 1) * limit
 		for _, c := range matches[start:min(start+limit, len(matches))] {
 			body.Items = append(body.Items, ListItem{
 				ID: c.ID, ExternalID: c.ExternalID, Name: c.Name, UserName: c.UserName, SalesforceOrgType: c.SalesforceOrgType,

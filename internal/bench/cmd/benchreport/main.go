@@ -16,6 +16,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -168,9 +169,9 @@ func writeProfiles(ctx context.Context, moduleDir, workDir, dir string) error {
 
 func median(usages []bench.ProcessUsage) bench.ProcessUsage {
 	byCPU := slices.Clone(usages)
-	slices.SortFunc(byCPU, func(a, b bench.ProcessUsage) int { return int(a.CPU - b.CPU) })
+	slices.SortFunc(byCPU, func(a, b bench.ProcessUsage) int { return cmp.Compare(a.CPU, b.CPU) })
 	byRSS := slices.Clone(usages)
-	slices.SortFunc(byRSS, func(a, b bench.ProcessUsage) int { return int(a.PeakRSS - b.PeakRSS) })
+	slices.SortFunc(byRSS, func(a, b bench.ProcessUsage) int { return cmp.Compare(a.PeakRSS, b.PeakRSS) })
 	m := byCPU[len(byCPU)/2]
 	m.PeakRSS = byRSS[len(byRSS)/2].PeakRSS
 	return m

@@ -1,6 +1,6 @@
 // Command provider-profiled is the provider, served as main.go serves it,
 // that writes a CPU profile to $FLOSUM_CPUPROFILE.<pid> and an allocation
-// profile (every allocation of the run) to $FLOSUM_MEMPROFILE.<pid>, for
+// profile (sampled allocations since start) to $FLOSUM_MEMPROFILE.<pid>, for
 // finding the hot spots of the real provider process under Terraform. Each
 // process Terraform starts writes its own; the largest is the one that read
 // the data sources. benchreport -profile DIR runs it:
