@@ -163,17 +163,7 @@ data "flosum_connection" "test" {
 
 func TestConnectionDataSource_neitherIDNorOrgID(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, 3)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      providerBlock(srv, "") + `data "flosum_connection" "test" {}`,
-			ExpectError: errRe("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [id,salesforce_org_id]"),
-		}},
-	})
-	if n := srv.RequestCount(); n != 0 {
-		t.Errorf("a plan-time error sent %d requests", n)
-	}
+	planError(t, `data "flosum_connection" "test" {}`, "Missing Attribute Configuration", "Exactly one of these attributes must be configured: [id,salesforce_org_id]")
 }
 
 func TestConnectionDataSource_bothIDAndOrgID(t *testing.T) {
@@ -273,15 +263,5 @@ func TestConnectionDataSource_orgIDBadSuffix(t *testing.T) {
 
 func TestConnectionDataSource_orgIDBadFormat(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, 3)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      providerBlock(srv, "") + `data "flosum_connection" "test" { salesforce_org_id = "00D-not-an-id" }`,
-			ExpectError: errRe("Invalid Salesforce Org ID", `"00D-not-an-id" has 13`),
-		}},
-	})
-	if n := srv.RequestCount(); n != 0 {
-		t.Errorf("a plan-time error sent %d requests", n)
-	}
+	planError(t, `data "flosum_connection" "test" { salesforce_org_id = "00D-not-an-id" }`, "Invalid Salesforce Org ID", `"00D-not-an-id" has 13`)
 }

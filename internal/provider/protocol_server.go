@@ -82,6 +82,8 @@ func connectionsArguments(config *tfprotov6.DynamicValue, stateType tftypes.Type
 	return search, orgType, searchOK && orgTypeOK
 }
 
+// protocolDiagnostics converts readConnections' diagnostics, which name no
+// attribute (the read has no argument an API error could be blamed on).
 func protocolDiagnostics(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
 	out := make([]*tfprotov6.Diagnostic, 0, len(diags))
 	for _, d := range diags {

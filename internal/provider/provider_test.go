@@ -43,6 +43,18 @@ func startServer(t *testing.T, n int) *testserver.Server {
 	return testserver.Start(t, testserver.Options{Connections: testserver.Seed(n)})
 }
 
+// planError runs dataSources against a test server, expects an error
+// matching want, and checks that no request reached the API: the error was
+// found at plan time.
+func planError(t *testing.T, dataSources string, want ...string) {
+	t.Helper()
+	srv := startServer(t, 3)
+	errorCase(t, srv, "", dataSources, want...)
+	if n := srv.RequestCount(); n != 0 {
+		t.Errorf("a plan-time error sent %d requests: %+v", n, srv.Requests())
+	}
+}
+
 // providerBlock configures the provider for srv; extra is added inside the
 // block (e.g. "max_retries = 0").
 func providerBlock(srv *testserver.Server, extra string) string {
