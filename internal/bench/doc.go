@@ -2,12 +2,10 @@
 // coalesced lookups, TCP connection reuse, listing time against a slow API,
 // and the CPU time and memory of the provider process under terraform plan.
 //
-// Its tests (run by make test) check counts and equivalences only, never
-// times: page calls, coalesced calls, connections per provider client, and
-// that the state built without attr values is exactly what the plain
-// framework way gives. Its benchmarks and the
-// benchreport command (make bench) measure times and report them as ratios
-// measured in the same run.
+// Its tests (run by make test) check counts only, never bare times: page
+// calls, coalesced calls and connections per provider client. Its
+// benchmarks and the benchreport command (make bench) measure times and
+// report them as ratios measured in the same run.
 //
 // Commands:
 //   - cmd/benchreport prints the table of figures;

@@ -61,23 +61,6 @@ func (p *InProcessProvider) ReadConnections(ctx context.Context, search string) 
 	return p.read(ctx, "flosum_connections", attrs)
 }
 
-// readConnectionsState reads flosum_connections and returns the msgpack
-// state sent back to Terraform.
-func (p *InProcessProvider) readConnectionsState(ctx context.Context, search, orgType string) ([]byte, error) {
-	attrs := map[string]any{}
-	if search != "" {
-		attrs["search"] = search
-	}
-	if orgType != "" {
-		attrs["salesforce_org_type"] = orgType
-	}
-	state, err := p.readState(ctx, "flosum_connections", attrs)
-	if err != nil {
-		return nil, err
-	}
-	return state.MsgPack, nil
-}
-
 func (p *InProcessProvider) read(ctx context.Context, typeName string, attrs map[string]any) (int, error) {
 	state, err := p.readState(ctx, typeName, attrs)
 	if err != nil {
