@@ -125,7 +125,7 @@ func readConnections(ctx context.Context, client *flosumapi.Client, stateType tf
 		}))
 		return tftypes.Value{}, diags
 	}
-	state, err := connectionsState(ctx, stateType, connectionsModel{Search: search, SalesforceOrgType: orgType}, all)
+	state, err := connectionsState(ctx, stateType, search, orgType, all)
 	if err != nil {
 		diags.AddError("Unable To Build The Connections State", "This is a bug in the provider; please report it: "+err.Error())
 	}
@@ -133,13 +133,13 @@ func readConnections(ctx context.Context, client *flosumapi.Client, stateType tf
 }
 
 // connectionsState builds the whole state as a tftypes.Value, keeping only
-// the connections of config's salesforce_org_type when it is set. The value
-// is the one State.Set would make from a connectionsModel holding the same
-// lists (internal/bench checks this), built without attr.Values: for large
+// the connections of orgType when it is set. The value is the one State.Set
+// would make from a connectionsModel holding the same lists
+// (TestConnectionsState_matchesTheFrameworkWay), built without attr.Values: for large
 // lists, building those and the framework's reflection and conversion of
 // them took most of the provider's CPU time and memory. stateType is the
 // schema's type, so the value always matches the schema (State.Set checks).
-func connectionsState(ctx context.Context, stateType tftypes.Type, config connectionsModel, all []flosumapi.ConnectionSummary) (tftypes.Value, error) {
+func connectionsState(ctx context.Context, stateType tftypes.Type, search, orgType types.String, all []flosumapi.ConnectionSummary) (tftypes.Value, error) {
 	objectType, ok := stateType.(tftypes.Object)
 	if !ok {
 		return tftypes.Value{}, fmt.Errorf("the state type is %s, not an object", stateType)
@@ -152,16 +152,16 @@ func connectionsState(ctx context.Context, stateType tftypes.Type, config connec
 	if !ok {
 		return tftypes.Value{}, fmt.Errorf("connections has type %v, not a list", objectType.AttributeTypes["connections"])
 	}
-	search, err := config.Search.ToTerraformValue(ctx)
+	searchValue, err := search.ToTerraformValue(ctx)
 	if err != nil {
 		return tftypes.Value{}, err
 	}
-	orgTypeValue, err := config.SalesforceOrgType.ToTerraformValue(ctx)
+	orgTypeValue, err := orgType.ToTerraformValue(ctx)
 	if err != nil {
 		return tftypes.Value{}, err
 	}
 
-	orgType := config.SalesforceOrgType.ValueString()
+	keep := orgType.ValueString()
 	ids := make([]tftypes.Value, 0, len(all))
 	connections := make([]tftypes.Value, 0, len(all))
 	// tftypes values are immutable (Value.Copy shares them too), so equal
@@ -169,7 +169,7 @@ func connectionsState(ctx context.Context, stateType tftypes.Type, config connec
 	// value per org type.
 	orgTypes := map[string]tftypes.Value{}
 	for _, c := range all {
-		if orgType != "" && c.SalesforceOrgType != orgType {
+		if keep != "" && c.SalesforceOrgType != keep {
 			continue
 		}
 		id := tftypes.NewValue(tftypes.Number, c.ID)
@@ -188,7 +188,7 @@ func connectionsState(ctx context.Context, stateType tftypes.Type, config connec
 		}))
 	}
 	return tftypes.NewValue(objectType, map[string]tftypes.Value{
-		"search":              search,
+		"search":              searchValue,
 		"salesforce_org_type": orgTypeValue,
 		"total":               tftypes.NewValue(tftypes.Number, int64(len(ids))),
 		"ids":                 tftypes.NewValue(idsType, ids),

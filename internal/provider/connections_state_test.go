@@ -38,7 +38,7 @@ func TestConnectionsState_matchesTheFrameworkWay(t *testing.T) {
 		{types.StringValue("finance"), types.StringValue("PRODUCTION")},
 		{types.StringValue("zürich"), types.StringNull()},
 	} {
-		got, err := connectionsState(ctx, stateType, connectionsModel{Search: tc.search, SalesforceOrgType: tc.orgType}, all)
+		got, err := connectionsState(ctx, stateType, tc.search, tc.orgType, all)
 		if err != nil {
 			t.Fatalf("search %s, org type %s: %v", tc.search, tc.orgType, err)
 		}
