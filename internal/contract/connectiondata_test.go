@@ -32,7 +32,7 @@ type exchange struct {
 // run sends each exchange through the checker to a test server serving both
 // APIs, and checks the statuses, that every answer follows the documents and
 // that requests break them exactly where the test meant to.
-func run(t *testing.T, opts testserver.Options, exchanges []exchange) (*contract.Checker, *testserver.Server) {
+func run(t *testing.T, opts testserver.Options, exchanges []exchange) *testserver.Server {
 	t.Helper()
 	checker, err := contract.New()
 	if err != nil {
@@ -85,7 +85,7 @@ func run(t *testing.T, opts testserver.Options, exchanges []exchange) (*contract
 	if got := checker.Checked(); got != len(exchanges) {
 		t.Errorf("checked %d exchanges, want %d", got, len(exchanges))
 	}
-	return checker, srv
+	return srv
 }
 
 // noRedirect shows redirects (the authorize answer) instead of following them.
@@ -165,7 +165,7 @@ func TestTokenTrafficFollowsTheSpec(t *testing.T) {
 	}
 	jsonBody, _ := json.Marshal(map[string]string{"grant_type": "refresh_token", "refresh_token": testserver.DefaultRefreshToken,
 		"redirect_uri": cfg.RedirectURI, "client_id": cfg.ClientID, "client_secret": cfg.ClientSecret})
-	_, s := run(t, testserver.Options{OAuth: testserver.OAuth{RotateRefreshTokens: true}}, []exchange{
+	s := run(t, testserver.Options{OAuth: testserver.OAuth{RotateRefreshTokens: true}}, []exchange{
 		{method: http.MethodGet, path: authorize, noAuth: true, status: 302},
 		{method: http.MethodGet, path: "/api/v1/oauth/authorize?client_id=x&response_type=code&redirect_uri=y", noAuth: true, status: 400},
 		token(form("refresh_token", "refresh_token", testserver.DefaultRefreshToken), 200),
