@@ -38,20 +38,15 @@ func (s *Server) serveConnectionData(w http.ResponseWriter, r *http.Request, res
 		cannot(w, r)
 		return
 	}
-	connID, ok := pathID(w, parts[0])
-	if !ok {
-		return
-	}
 	id, ok := pathID(w, rawID)
 	if !ok {
 		return
 	}
-	c, ok := s.byID[connID]
+	c, ok := s.connection(w, parts[0])
 	if !ok {
-		connectionNotFound(w, connID)
 		return
 	}
-	data, ok := s.data[connID]
+	data, ok := s.data[c.ID]
 	if !ok {
 		data = SeedData(c, s.now())
 	}
@@ -75,8 +70,18 @@ func pathID(w http.ResponseWriter, raw string) (int64, bool) {
 	return id, true
 }
 
-func connectionNotFound(w http.ResponseWriter, id int64) {
-	writeNotFound(w, fmt.Sprintf("Connection with id %d not found", id))
+// connection returns the connection of a path's connectionId, or answers
+// 400 or 404.
+func (s *Server) connection(w http.ResponseWriter, raw string) (Connection, bool) {
+	id, ok := pathID(w, raw)
+	if !ok {
+		return Connection{}, false
+	}
+	c, ok := s.byID[id]
+	if !ok {
+		writeNotFound(w, fmt.Sprintf("Connection with id %d not found", id))
+	}
+	return c, ok
 }
 
 func writeNotFound(w http.ResponseWriter, message string) {

@@ -335,8 +335,8 @@ func TestConnectionData_override(t *testing.T) {
 	t.Parallel()
 	s := New(Options{Connections: Seed(2), Now: fixedClock, Data: map[int64]ConnectionData{
 		1: {},
-		2: {Schedulers: []Scheduler{{ID: 5, ConnectionID: 1, Name: "n", Type: "full backup", Timezone: "UTC",
-			Configuration: SchedulerConfiguration{Frequency: FrequencyDaily, RepeatEvery: 1, RunAt: "01:00"}}}},
+		2: {Schedulers: []Scheduler{{ConnectionID: 1, SchedulerListItem: SchedulerListItem{ID: 5, Name: "n", Type: "full backup", Timezone: "UTC",
+			Configuration: SchedulerConfiguration{Frequency: FrequencyDaily, RepeatEvery: 1, RunAt: "01:00"}}}}},
 	}})
 	for target, want := range map[string]string{
 		"/1/backups?page=1&limit=10" + allBackups:   `{"total": 0, "items": []}`,

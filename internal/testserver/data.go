@@ -216,26 +216,6 @@ const (
 	RepeatOnMonthly = "monthly"
 )
 
-// Scheduler is FindSchedulerResponseDto plus whether a read by id may see it.
-// The list (FindAllSchedulersResponseDto) shows a subset of its fields.
-type Scheduler struct {
-	ID int64 `json:"id"`
-	// ConnectionID is served as is, so a test can make it name another
-	// connection.
-	ConnectionID  int64                  `json:"connectionId"`
-	Name          string                 `json:"name"`
-	Type          string                 `json:"type"`
-	Timezone      string                 `json:"timezone"`
-	IsDefault     bool                   `json:"isDefault"`
-	Description   string                 `json:"description"`
-	TemplateID    *int64                 `json:"templateId,omitempty"`
-	TemplateName  *string                `json:"templateName,omitempty"`
-	Configuration SchedulerConfiguration `json:"configuration"`
-	JobSettings   *JobSettings           `json:"jobSettings,omitempty"`
-	// Inaccessible makes a read by id answer 409 (the list still shows it).
-	Inaccessible bool `json:"-"`
-}
-
 // SchedulerListItem is FindAllSchedulersResponseDto, one item of the
 // schedulers list.
 type SchedulerListItem struct {
@@ -249,12 +229,17 @@ type SchedulerListItem struct {
 	Configuration SchedulerConfiguration `json:"configuration"`
 }
 
-// ListItem returns the scheduler as the list shows it.
-func (s Scheduler) ListItem() SchedulerListItem {
-	return SchedulerListItem{
-		ID: s.ID, Name: s.Name, Type: s.Type, Timezone: s.Timezone, IsDefault: s.IsDefault,
-		TemplateID: s.TemplateID, TemplateName: s.TemplateName, Configuration: s.Configuration,
-	}
+// Scheduler is FindSchedulerResponseDto, the body of a read by id: the list's
+// fields and three more, plus whether a read by id may see it.
+type Scheduler struct {
+	SchedulerListItem
+	// ConnectionID is served as is, so a test can make it name another
+	// connection.
+	ConnectionID int64        `json:"connectionId"`
+	Description  string       `json:"description"`
+	JobSettings  *JobSettings `json:"jobSettings,omitempty"`
+	// Inaccessible makes a read by id answer 409 (the list still shows it).
+	Inaccessible bool `json:"-"`
 }
 
 // SchedulerConfiguration is SchedulerConfigurationDto.

@@ -43,7 +43,7 @@ func serveSchedulers(w http.ResponseWriter, r *http.Request, _ Connection, _ int
 	})
 	items := make([]SchedulerListItem, len(matches))
 	for i, s := range matches {
-		items[i] = s.ListItem()
+		items[i] = s.SchedulerListItem
 	}
 	writeJSON(w, http.StatusOK, items)
 }

@@ -144,41 +144,45 @@ func SeedSchedulers(connectionID int64) []Scheduler {
 			IsIncludeCustomMetadataTypeObjects: true, IsIncludeTagObjects: false, TemplateID: template,
 		}
 	}
+	scheduler := func(n int64, name, kind, timezone string, template *int64, templateName string, config SchedulerConfiguration) SchedulerListItem {
+		item := SchedulerListItem{ID: base + n, Name: name, Type: kind, Timezone: timezone, TemplateID: template, Configuration: config}
+		if templateName != "" {
+			item.TemplateName = &templateName
+		}
+		return item
+	}
+	hourly := scheduler(11, "Hourly full backup", "full backup", "UTC", nil, "",
+		SchedulerConfiguration{Frequency: FrequencyHourly, RepeatEvery: 4, RunAt: "00:15"})
+	hourly.IsDefault = true
 	return []Scheduler{
 		{
-			ID: base + 11, ConnectionID: connectionID, Name: "Hourly full backup", Type: "full backup", Timezone: "UTC",
-			IsDefault: true, Description: "Every four hours",
-			Configuration: SchedulerConfiguration{Frequency: FrequencyHourly, RepeatEvery: 4, RunAt: "00:15"},
-			JobSettings:   settings(true, nil),
+			SchedulerListItem: hourly,
+			ConnectionID:      connectionID, Description: "Every four hours", JobSettings: settings(true, nil),
 		},
 		{
-			ID: base + 12, ConnectionID: connectionID, Name: "Daily accounts", Type: "templated backup", Timezone: "Europe/Berlin",
-			Description: "Accounts every night", TemplateID: &accounts, TemplateName: ptr("Accounts and contacts"),
-			Configuration: SchedulerConfiguration{Frequency: FrequencyDaily, RepeatEvery: 1, RunAt: "02:00"},
-			JobSettings:   settings(false, &accounts),
+			SchedulerListItem: scheduler(12, "Daily accounts", "templated backup", "Europe/Berlin", &accounts, "Accounts and contacts",
+				SchedulerConfiguration{Frequency: FrequencyDaily, RepeatEvery: 1, RunAt: "02:00"}),
+			ConnectionID: connectionID, Description: "Accounts every night", JobSettings: settings(false, &accounts),
 		},
 		{
-			ID: base + 13, ConnectionID: connectionID, Name: "Weekly full and sync", Type: "full & sync backup", Timezone: "America/New_York",
-			Description:   "",
-			Configuration: SchedulerConfiguration{Frequency: FrequencyWeekly, RepeatEvery: 1, RunAt: "03:30", RepeatOn: &RepeatOn{Type: RepeatOnWeekly, DaysOfWeek: []int64{1, 3, 5}}},
+			SchedulerListItem: scheduler(13, "Weekly full and sync", "full & sync backup", "America/New_York", nil, "",
+				SchedulerConfiguration{Frequency: FrequencyWeekly, RepeatEvery: 1, RunAt: "03:30", RepeatOn: &RepeatOn{Type: RepeatOnWeekly, DaysOfWeek: []int64{1, 3, 5}}}),
+			ConnectionID: connectionID, Description: "",
 		},
 		{
-			ID: base + 14, ConnectionID: connectionID, Name: "Monthly custom objects", Type: "templated backup", Timezone: "UTC",
-			Description: "On the 15th", TemplateID: &custom, TemplateName: ptr("Custom objects"),
-			Configuration: SchedulerConfiguration{Frequency: FrequencyMonthly, RepeatEvery: 1, RunAt: "04:00", RepeatOn: &RepeatOn{Type: RepeatOnMonthly, DayOfMonth: ptr[int64](15)}},
-			JobSettings:   settings(true, &custom),
+			SchedulerListItem: scheduler(14, "Monthly custom objects", "templated backup", "UTC", &custom, "Custom objects",
+				SchedulerConfiguration{Frequency: FrequencyMonthly, RepeatEvery: 1, RunAt: "04:00", RepeatOn: &RepeatOn{Type: RepeatOnMonthly, DayOfMonth: ptr[int64](15)}}),
+			ConnectionID: connectionID, Description: "On the 15th", JobSettings: settings(true, &custom),
 		},
 		{
-			ID: base + 15, ConnectionID: connectionID, Name: "Archive old cases", Type: "archive", Timezone: "Asia/Tokyo",
-			Description: "Every other month, on the last Friday", TemplateID: &cases, TemplateName: ptr("Old cases"),
-			Configuration: SchedulerConfiguration{Frequency: FrequencyMonthly, RepeatEvery: 2, RunAt: "23:00", RepeatOn: &RepeatOn{Type: RepeatOnMonthly, WeekDayOfMonth: &WeekDayOfMonth{FirstOrLast: "last", WeekDay: 5}}},
-			JobSettings:   settings(false, &cases),
+			SchedulerListItem: scheduler(15, "Archive old cases", "archive", "Asia/Tokyo", &cases, "Old cases",
+				SchedulerConfiguration{Frequency: FrequencyMonthly, RepeatEvery: 2, RunAt: "23:00", RepeatOn: &RepeatOn{Type: RepeatOnMonthly, WeekDayOfMonth: &WeekDayOfMonth{FirstOrLast: "last", WeekDay: 5}}}),
+			ConnectionID: connectionID, Description: "Every other month, on the last Friday", JobSettings: settings(false, &cases),
 		},
 		{
-			ID: base + 16, ConnectionID: connectionID, Name: "Retention policy", Type: "retention policy", Timezone: "UTC",
-			Description:   "Managed by Flosum",
-			Configuration: SchedulerConfiguration{Frequency: FrequencyDaily, RepeatEvery: 1, RunAt: "05:00"},
-			Inaccessible:  true,
+			SchedulerListItem: scheduler(16, "Retention policy", "retention policy", "UTC", nil, "",
+				SchedulerConfiguration{Frequency: FrequencyDaily, RepeatEvery: 1, RunAt: "05:00"}),
+			ConnectionID: connectionID, Description: "Managed by Flosum", Inaccessible: true,
 		},
 	}
 }

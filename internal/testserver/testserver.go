@@ -329,16 +329,9 @@ func Matches(c Connection, search string) bool {
 }
 
 func (s *Server) serveByID(w http.ResponseWriter, raw string) {
-	id, ok := pathID(w, raw)
-	if !ok {
-		return
+	if c, ok := s.connection(w, raw); ok {
+		writeJSON(w, http.StatusOK, c)
 	}
-	c, ok := s.byID[id]
-	if !ok {
-		connectionNotFound(w, id)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
 }
 
 func (s *Server) serveConnectionID(w http.ResponseWriter, raw string) {
