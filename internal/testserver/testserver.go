@@ -1,7 +1,9 @@
-// Package testserver is an in-memory stand-in for the Flosum Backup API's
-// connections endpoints, faithful to the vendor reference, for tests and the
-// demo. It defines its own wire types from that reference and never imports
-// the API client, so a field name wrong in the client fails the tests.
+// Package testserver is an in-memory stand-in for the Flosum Backup API (the
+// connections endpoints and the reads below a connection: settings, backups,
+// templates, schedulers) and for the Global Settings API's OAuth endpoints,
+// faithful to the vendor's documents, for tests and the demo. It defines its
+// own wire types from those documents and never imports the API client, so a
+// field name wrong in the client fails the tests.
 package testserver
 
 import (
