@@ -1,7 +1,9 @@
-// Package testserver is an in-memory stand-in for the Flosum Backup API's
-// connections endpoints, faithful to the vendor reference, for tests and the
-// demo. It defines its own wire types from that reference and never imports
-// the API client, so a field name wrong in the client fails the tests.
+// Package testserver is an in-memory stand-in for the Flosum Backup API (the
+// connections endpoints and the reads below a connection: settings, backups,
+// templates, schedulers) and for the Global Settings API's OAuth endpoints,
+// faithful to the vendor's documents, for tests and the demo. It defines its
+// own wire types from those documents and never imports the API client, so a
+// field name wrong in the client fails the tests.
 package testserver
 
 import (
@@ -84,6 +86,18 @@ type Options struct {
 	Token string
 	// Connections is the data served; Seed makes sample data of any size.
 	Connections []Connection
+	// Data replaces, per connection id, what is served below a connection
+	// (settings, backups, templates, schedulers); a connection without an
+	// entry serves SeedData(connection, Now()).
+	Data map[int64]ConnectionData
+	// Now is the clock for seeded dates and access-token expiry; time.Now
+	// when nil.
+	Now func() time.Time
+	// OAuth configures the Global Settings API's token endpoint.
+	OAuth OAuth
+	// SameOrigin makes Start serve the Global Settings API on URL too
+	// (GlobalSettingsURL == URL) instead of on a second listener.
+	SameOrigin bool
 	// Latency delays every answer, to simulate a network round trip.
 	Latency time.Duration
 }
@@ -102,6 +116,10 @@ type Request struct {
 type Server struct {
 	// URL is the base URL once the server is started with Start or Listen.
 	URL string
+	// GlobalSettingsURL is the Global Settings API root once started: a
+	// second listener, or URL with Options.SameOrigin and with Listen. The
+	// handler itself (ServeHTTP) serves both APIs.
+	GlobalSettingsURL string
 
 	token   string
 	latency time.Duration
@@ -110,6 +128,9 @@ type Server struct {
 	// listOrder is the order the list endpoint pages through: not by id, so
 	// that clients have to sort for themselves.
 	listOrder []Connection
+	data      map[int64]ConnectionData
+	now       func() time.Time
+	oauth     *oauthState
 
 	mu          sync.Mutex
 	faults      []*Fault
@@ -130,9 +151,15 @@ func New(opts Options) *Server {
 		latency: opts.Latency,
 		byID:    make(map[int64]Connection, len(opts.Connections)),
 		byOrgID: make(map[string]int64, len(opts.Connections)),
+		data:    opts.Data,
+		now:     opts.Now,
+		oauth:   newOAuthState(opts.OAuth),
 	}
 	if s.token == "" {
 		s.token = DefaultToken
+	}
+	if s.now == nil {
+		s.now = time.Now
 	}
 	for _, c := range opts.Connections {
 		s.byID[c.ID] = c
@@ -231,16 +258,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	if s.serveGlobalSettings(w, r) {
+		return
+	}
 	path := r.URL.EscapedPath()
 	if path != apiPrefix && !strings.HasPrefix(path, apiPrefix+"/") {
-		writeJSON(w, http.StatusNotFound, notFoundError{Message: "Cannot " + r.Method + " " + path, Error: ptr("Not Found"), StatusCode: http.StatusNotFound})
+		cannot(w, r)
 		return
 	}
 	if r.Method != http.MethodGet {
-		writeJSON(w, http.StatusNotFound, notFoundError{Message: "Cannot " + r.Method + " " + path, Error: ptr("Not Found"), StatusCode: http.StatusNotFound})
+		cannot(w, r)
 		return
 	}
-	if r.Header.Get("Authorization") != "Bearer "+s.token {
+	if !s.authorized(r) {
 		writeJSON(w, http.StatusUnauthorized, unauthorizedError{Message: "Unauthorized", StatusCode: http.StatusUnauthorized})
 		return
 	}
@@ -250,6 +280,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.serveList(w, r)
 	case strings.HasPrefix(rest, "/connectionId/"):
 		s.serveConnectionID(w, strings.TrimPrefix(rest, "/connectionId/"))
+	case strings.Count(rest, "/") > 1:
+		s.serveConnectionData(w, r, rest)
 	default:
 		s.serveByID(w, strings.TrimPrefix(rest, "/"))
 	}
@@ -258,16 +290,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var messages []string
-	page, pageMsgs := intParam(q, "page", 1, 0)
-	messages = append(messages, pageMsgs...)
-	limit, limitMsgs := intParam(q, "limit", 1, MaxLimit)
-	messages = append(messages, limitMsgs...)
-	search := q.Get("search")
-	if len([]rune(search)) > MaxSearchLength {
-		messages = append(messages, fmt.Sprintf("search must be shorter than or equal to %d characters", MaxSearchLength))
-	}
+	pq := parsePageQuery(q, &messages)
+	search := pq.search
 	if len(messages) > 0 {
-		writeJSON(w, http.StatusBadRequest, validationError{Error: ptr("Bad Request"), Message: messages, StatusCode: http.StatusBadRequest})
+		writeBadRequest(w, messages)
 		return
 	}
 
@@ -281,15 +307,10 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	body := ListPage{Total: len(matches), Items: []ListItem{}}
-	// A page beyond the data is empty. Compare before multiplying: for a
-	// huge page, (page-1)*limit would overflow.
-	if page-1 <= len(matches)/limit {
-		start := (page - 1) * limit
-		for _, c := range matches[start:min(start+limit, len(matches))] {
-			body.Items = append(body.Items, ListItem{
-				ID: c.ID, ExternalID: c.ExternalID, Name: c.Name, UserName: c.UserName, SalesforceOrgType: c.SalesforceOrgType,
-			})
-		}
+	for _, c := range pageOf(matches, pq.page, pq.limit) {
+		body.Items = append(body.Items, ListItem{
+			ID: c.ID, ExternalID: c.ExternalID, Name: c.Name, UserName: c.UserName, SalesforceOrgType: c.SalesforceOrgType,
+		})
 	}
 	s.mu.Lock()
 	hook := s.listHook
@@ -310,17 +331,9 @@ func Matches(c Connection, search string) bool {
 }
 
 func (s *Server) serveByID(w http.ResponseWriter, raw string) {
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, validationError{Error: ptr("Bad Request"), Message: []string{"Validation failed (numeric string is expected)"}, StatusCode: http.StatusBadRequest})
-		return
+	if c, ok := s.connection(w, raw); ok {
+		writeJSON(w, http.StatusOK, c)
 	}
-	c, ok := s.byID[id]
-	if !ok {
-		writeJSON(w, http.StatusNotFound, notFoundError{Message: fmt.Sprintf("Connection with id %d not found", id), Error: ptr("Not Found"), StatusCode: http.StatusNotFound})
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
 }
 
 func (s *Server) serveConnectionID(w http.ResponseWriter, raw string) {

@@ -1,8 +1,10 @@
 // Command flosum-testserver serves the test server's fake Flosum Backup API
 // on a loopback port, with sample data, for the demo and manual testing.
 //
-// It prints the base URL on its first line of output, then serves until it
-// is interrupted.
+// It prints the base URL on its first line of output, then, one per line as
+// the provider's environment variables, the Global Settings URL (the same
+// origin) and the OAuth credentials it accepts: client id, client secret,
+// redirect URI and a refresh token. Then it serves until it is interrupted.
 package main
 
 import (
@@ -35,6 +37,9 @@ func main() {
 		log.Fatalf("flosum-testserver: %v", err)
 	}
 	fmt.Println(server.URL)
+	oauth := server.OAuthConfig()
+	fmt.Printf("FLOSUM_GLOBAL_SETTINGS_URL=%s\nFLOSUM_CLIENT_ID=%s\nFLOSUM_CLIENT_SECRET=%s\nFLOSUM_REDIRECT_URI=%s\nFLOSUM_REFRESH_TOKEN=%s\n",
+		server.GlobalSettingsURL, oauth.ClientID, oauth.ClientSecret, oauth.RedirectURI, oauth.RefreshToken)
 	if *urlFile != "" {
 		if err := os.WriteFile(*urlFile, []byte(server.URL+"\n"), 0o600); err != nil {
 			log.Fatalf("flosum-testserver: %v", err)
