@@ -118,7 +118,7 @@ func TestMemoServesRepeatCalls(t *testing.T) {
 	// A single page is not remembered: it is a low-level call.
 	srv.ResetRequests()
 	for range 2 {
-		if _, err := client.ListConnectionsPage(ctx, "", 1, 10); err != nil {
+		if _, err := listConnectionsPage(ctx, client, "", 1, 10); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -63,6 +63,22 @@ func withField(t testing.TB, body, path, raw string) string {
 	return string(out)
 }
 
+func decodeConnection(path string, body []byte) (*Connection, error) {
+	return decode[Connection, wireConnection](path, body)
+}
+
+func decodePage(body []byte) (*page[ConnectionSummary], error) {
+	return decode[page[ConnectionSummary], wirePage[wireConnectionSummary]](connectionsPath, body)
+}
+
+func decodeConnectionID(path string, body []byte) (int64, error) {
+	answer, err := decode[connectionID, wireConnectionID](path, body)
+	if err != nil {
+		return 0, err
+	}
+	return answer.ConnectionID, nil
+}
+
 func asDecodeError(t *testing.T, err error) *DecodeError {
 	t.Helper()
 	var decErr *DecodeError

@@ -123,7 +123,7 @@ func TestListConnectionsPage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		srv.ResetRequests()
-		got, err := client.ListConnectionsPage(context.Background(), tt.search, tt.page, tt.limit)
+		got, err := listConnectionsPage(context.Background(), client, tt.search, tt.page, tt.limit)
 		if err != nil {
 			t.Fatalf("ListConnectionsPage(%q, %d, %d): %v", tt.search, tt.page, tt.limit, err)
 		}

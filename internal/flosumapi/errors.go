@@ -118,7 +118,7 @@ type errorBody struct {
 // disguise it.
 func newAPIError(method, path string, resp *http.Response, body []byte, attempts int, token secret) *APIError {
 	apiErr := &APIError{Method: method, Path: path, StatusCode: resp.StatusCode, Attempts: attempts}
-	name, messages, ok := DecodeErrorBody(body)
+	name, messages, ok := decodeErrorBody(body)
 	if !ok {
 		apiErr.Snippet = snippet([]byte(token.hide(string(body))))
 		return apiErr
@@ -131,9 +131,9 @@ func newAPIError(method, path string, resp *http.Response, body []byte, attempts
 	return apiErr
 }
 
-// DecodeErrorBody reads the API's error JSON. ok is false when the body is
+// decodeErrorBody reads the API's error JSON. ok is false when the body is
 // not that shape, in which case the caller shows a snippet instead.
-func DecodeErrorBody(body []byte) (name string, messages []string, ok bool) {
+func decodeErrorBody(body []byte) (name string, messages []string, ok bool) {
 	var eb errorBody
 	if err := json.Unmarshal(body, &eb); err != nil || (eb.Message == nil && eb.Error == nil && eb.StatusCode == nil) {
 		return "", nil, false
