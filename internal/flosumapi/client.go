@@ -22,6 +22,7 @@ const (
 	DefaultRetryWaitMin          = 1 * time.Second
 	DefaultRetryWaitMax          = 30 * time.Second
 	DefaultMaxConcurrentRequests = 4
+	DefaultMaxListItems          = 1_000_000
 	// MaxRetryAfter caps how long a Retry-After header can make us wait.
 	MaxRetryAfter = 60 * time.Second
 )
@@ -40,8 +41,11 @@ type Config struct {
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff.
 	RetryWaitMin, RetryWaitMax time.Duration
-	// MaxConcurrentRequests bounds the requests in flight across all callers.
+	// MaxConcurrentRequests bounds the requests in flight across all callers;
+	// requests waiting to be retried do not count.
 	MaxConcurrentRequests int
+	// MaxListItems bounds how many items a list may hold (0: the default).
+	MaxListItems int
 	// CACertPEM adds PEM-encoded roots to the system's, for private CAs.
 	CACertPEM string
 	// Logger receives request, retry and progress messages; nil drops them.
@@ -60,6 +64,7 @@ type Client struct {
 	retryWaitMin, retryWaitMax time.Duration
 	slots                      chan struct{}
 	concurrency                int
+	maxListItems               int
 	memo                       memo
 }
 
@@ -78,6 +83,12 @@ func New(cfg Config) (*Client, error) {
 	cfg.RequestTimeout = orDefault(cfg.RequestTimeout, DefaultRequestTimeout)
 	cfg.RetryWaitMin = orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin)
 	cfg.RetryWaitMax = orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax)
+	if cfg.MaxListItems < 0 {
+		return nil, fmt.Errorf("max list items must be 0 (the default, %d) or more, not %d", DefaultMaxListItems, cfg.MaxListItems)
+	}
+	if cfg.MaxListItems == 0 {
+		cfg.MaxListItems = DefaultMaxListItems
+	}
 	if cfg.MaxConcurrentRequests <= 0 {
 		cfg.MaxConcurrentRequests = DefaultMaxConcurrentRequests
 	}
@@ -103,6 +114,7 @@ func New(cfg Config) (*Client, error) {
 		retryWaitMax: cfg.RetryWaitMax,
 		slots:        make(chan struct{}, cfg.MaxConcurrentRequests),
 		concurrency:  cfg.MaxConcurrentRequests,
+		maxListItems: cfg.MaxListItems,
 	}, nil
 }
 
@@ -158,6 +170,9 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("GET %s: %w", path, ctxErr)
+		}
+		if errors.Is(err, errBodyTooLarge) {
+			return nil, &BodyTooLargeError{Method: http.MethodGet, Path: path, Limit: maxBodyBytes}
 		}
 		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Attempts: attempts, Err: c.explainTimeout(err)})
 	}

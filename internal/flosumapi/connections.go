@@ -38,7 +38,7 @@ type (
 		Name              *string          `json:"name"`
 		UserFullName      *string          `json:"userFullName"`
 		UserName          *string          `json:"userName"`
-		SalesforceOrgID   *string          `json:"salesforceOrgId"`
+		SalesforceOrgID   *string          `json:"salesforceOrgId" check:"orgid"`
 		SalesforceOrgType *string          `json:"salesforceOrgType"`
 	}
 	wireConnectionSummary struct {
@@ -54,22 +54,31 @@ type (
 	}
 )
 
-// GetConnection reads one connection by its id.
+// GetConnection reads one connection by its id; an answer about another
+// connection is an *UnexpectedAnswerError.
 func (c *Client) GetConnection(ctx context.Context, id int64) (*Connection, error) {
 	path := connectionsPath + "/" + strconv.FormatInt(id, 10)
 	return remember(ctx, &c.memo, path, func(ctx context.Context) (*Connection, error) {
-		return getJSON[Connection, wireConnection](ctx, c, path, nil)
+		conn, err := getJSON[Connection, wireConnection](ctx, c, path, nil)
+		if err == nil && conn.ID != id {
+			return nil, &UnexpectedAnswerError{Path: path, Field: "id", Want: strconv.FormatInt(id, 10), Got: strconv.FormatInt(conn.ID, 10)}
+		}
+		return conn, err
 	})
 }
 
 // GetConnectionID finds the id of the connection for a Salesforce org id,
-// which is sent as given: callers normalise it first.
+// which is sent as given: callers normalise it first. An id below 1 is an
+// *UnexpectedAnswerError.
 func (c *Client) GetConnectionID(ctx context.Context, salesforceOrgID string) (int64, error) {
 	path := connectionsPath + "/connectionId/" + url.PathEscape(salesforceOrgID)
 	return remember(ctx, &c.memo, path, func(ctx context.Context) (int64, error) {
 		answer, err := getJSON[connectionID, wireConnectionID](ctx, c, path, nil)
 		if err != nil {
 			return 0, err
+		}
+		if answer.ConnectionID < 1 {
+			return 0, &UnexpectedAnswerError{Path: path, Field: "connectionId", Want: "a connection id (1 or more)", Got: strconv.FormatInt(answer.ConnectionID, 10)}
 		}
 		return answer.ConnectionID, nil
 	})

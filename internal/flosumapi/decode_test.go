@@ -368,3 +368,63 @@ func TestDecodeBadIDsThroughServer(t *testing.T) {
 		assertRequests(t, srv, "/", 2)
 	}
 }
+
+// TestDecodeStrict: numbers must be JSON numbers, not strings holding one,
+// and an org id must look like one (15 or 18 letters and digits).
+func TestDecodeStrict(t *testing.T) {
+	tests := []struct {
+		name, field, want string
+		decode            func() error
+	}{
+		{"id as a string", "id", `field id in the answer is "7", not a number`, func() error {
+			_, err := decodeConnection(testConnectionPath, []byte(withField(t, validConnection, "id", `"7"`)))
+			return err
+		}},
+		{"total as a string", "total", `field total in the answer is "3", not a number`, func() error {
+			_, err := decodePage([]byte(withField(t, validPage, "total", `"3"`)))
+			return err
+		}},
+		{"item id as a string", "items[1].id", `field items[1].id in the answer is "2", not a number`, func() error {
+			_, err := decodePage([]byte(withField(t, validPage, "items.1.id", `"2"`)))
+			return err
+		}},
+		{"connectionId as a string", "connectionId", `field connectionId in the answer is "42", not a number`, func() error {
+			_, err := decodeConnectionID(testConnectionPath, []byte(`{"connectionId":"42"}`))
+			return err
+		}},
+		{"id as a boolean", "id", `field id in the answer is true, not a number`, func() error {
+			_, err := decodeConnection(testConnectionPath, []byte(withField(t, validConnection, "id", `true`)))
+			return err
+		}},
+	}
+	for _, orgID := range []string{"", "00D5e", "00D5e000000XyZaEAKX", "00D5e000000XyZ-EAK", "00D5e000000XyZé"} {
+		tests = append(tests, struct {
+			name, field, want string
+			decode            func() error
+		}{"org id " + orgID, "salesforceOrgId", fmt.Sprintf("field salesforceOrgId in the answer is %q, not a Salesforce org id (15 or 18 letters and digits)", orgID), func() error {
+			_, err := decodeConnection(testConnectionPath, []byte(withField(t, validConnection, "salesforceOrgId", jsonOf(t, orgID))))
+			return err
+		}})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.decode()
+			if decErr := asDecodeError(t, err); decErr.Field != tt.field {
+				t.Errorf("Field = %q, want %q", decErr.Field, tt.field)
+			}
+			assertContains(t, mustErr(t, err), tt.want)
+		})
+	}
+	for _, orgID := range []string{"00D5e000000XyZa", "00D5e000000XyZaEAK"} {
+		if _, err := decodeConnection(testConnectionPath, []byte(withField(t, validConnection, "salesforceOrgId", jsonOf(t, orgID)))); err != nil {
+			t.Errorf("org id %q refused: %v", orgID, err)
+		}
+	}
+
+	// Through the client: a GET answer with a number as a string is refused.
+	srv := startServer(t, 10)
+	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/7", Status: 200, Body: withField(t, validConnection, "id", `"7"`)})
+	client, _ := clientFor(t, srv)
+	_, err := client.GetConnection(context.Background(), 7)
+	assertContains(t, mustErr(t, err), `GET /api/v1/connections/7: field id in the answer is "7", not a number`)
+}

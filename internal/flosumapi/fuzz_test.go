@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -125,6 +126,18 @@ func (c *refChecker) str(name string, s *string) string {
 	return *s
 }
 
+// refOrgID is the schema's rule for Salesforce org ids: 15 or 18 ASCII
+// letters and digits.
+var refOrgID = regexp.MustCompile(`^([A-Za-z0-9]{15}|[A-Za-z0-9]{18})$`)
+
+func (c *refChecker) orgID(name string, s *string) string {
+	v := c.str(name, s)
+	if s != nil && !refOrgID.MatchString(v) && c.field == "" {
+		c.field = name
+	}
+	return v
+}
+
 // refResult is a reference decode: ok, or the first failing field ("" for
 // JSON that does not decode at all).
 type refResult struct {
@@ -197,7 +210,7 @@ func refDecodeConnection(body []byte) (*Connection, refResult) {
 		Name:              c.str("name", w.Name),
 		UserFullName:      c.str("userFullName", w.UserFullName),
 		UserName:          c.str("userName", w.UserName),
-		SalesforceOrgID:   c.str("salesforceOrgId", w.SalesforceOrgID),
+		SalesforceOrgID:   c.orgID("salesforceOrgId", w.SalesforceOrgID),
 		SalesforceOrgType: c.str("salesforceOrgType", w.SalesforceOrgType),
 	}
 	if c.field != "" {

@@ -21,18 +21,40 @@ const PageLimit = 2000
 // before the client reports it.
 const listAttempts = 3
 
-// InconsistentListError reports a list whose pages did not add up, for
-// example because items were added or removed while it was read.
+// InconsistentListError reports a list whose pages did not add up in any
+// of its reads.
 type InconsistentListError struct {
 	// List names what was listed, such as "connections".
-	List   string
+	List string
+	// Reason is how the last read did not add up.
 	Reason string
 	// Attempts is how many full reads were tried.
 	Attempts int
+	// Changed is true when the reads did not add up in different ways: the
+	// list was probably changing while it was read. When false, every read
+	// found the same contradiction: the API's pages contradict each other.
+	Changed bool
 }
 
 func (e *InconsistentListError) Error() string {
-	return fmt.Sprintf("the %s list did not add up in %d read(s): %s", e.List, e.Attempts, e.Reason)
+	kind := "the same way each time: the API's pages contradict each other"
+	if e.Changed {
+		kind = "differently each time: the list was probably changing while it was read"
+	}
+	return fmt.Sprintf("the %s list did not add up in %d read(s): %s; %s", e.List, e.Attempts, e.Reason, kind)
+}
+
+// ListTooLargeError is a list that holds, or claims to hold, more items
+// than the client's MaxListItems. It is reported before the pages beyond
+// the first are read.
+type ListTooLargeError struct {
+	// List names what was listed, such as "connections".
+	List       string
+	Total, Max int64
+}
+
+func (e *ListTooLargeError) Error() string {
+	return fmt.Sprintf("the %s list holds %d items, more than the limit of %d (MaxListItems)", e.List, e.Total, e.Max)
 }
 
 // list is an endpoint that answers {total, items} a page at a time, with
@@ -70,13 +92,20 @@ func (l list[T, W]) readPage(ctx context.Context, c *Client, number, limit int) 
 // once, and is never partial: a list whose pages disagree is read again, up
 // to listAttempts times, then reported.
 func readAll[T, W any](ctx context.Context, c *Client, l list[T, W]) ([]T, error) {
+	var firstReason string
+	changed := false
 	for attempt := 1; ; attempt++ {
 		items, err := readOnce(ctx, c, l)
 		var inconsistent *InconsistentListError
 		if !errors.As(err, &inconsistent) {
 			return items, err
 		}
+		if attempt == 1 {
+			firstReason = inconsistent.Reason
+		}
 		inconsistent.Attempts = attempt
+		changed = changed || inconsistent.Reason != firstReason
+		inconsistent.Changed = changed
 		if attempt == listAttempts {
 			return nil, err
 		}
@@ -96,6 +125,11 @@ func readOnce[T, W any](ctx context.Context, c *Client, l list[T, W]) ([]T, erro
 	if err != nil {
 		return nil, err
 	}
+	if first.Total > int64(c.maxListItems) {
+		return nil, &ListTooLargeError{List: l.noun, Total: first.Total, Max: int64(c.maxListItems)}
+	}
+	// Every page's count is checked against the total, so this bounds what
+	// is read too.
 	read := &listRead[T]{noun: l.noun, id: l.id, total: first.Total, seen: map[int64]struct{}{}}
 	// ⌈total/PageLimit⌉, at least 1, without overflowing near MaxInt64.
 	pageCount := int64(1)

@@ -13,9 +13,9 @@ import (
 )
 
 // maxBodyBytes bounds what one answer may hold (a full page is ~300 KB).
-const maxBodyBytes = 64 << 20
+const maxBodyBytes int64 = 64 << 20
 
-var errBodyTooLarge = fmt.Errorf("the answer is larger than %d bytes", maxBodyBytes)
+var errBodyTooLarge = errors.New("the answer is too large")
 
 // send makes up to MaxRetries+1 attempts of req and returns the last answer
 // with its body, or the last error, and how many attempts were made. An
@@ -61,7 +61,7 @@ func (c *Client) attempt(req *http.Request) (*http.Response, []byte, error) {
 	switch {
 	case err != nil:
 		return resp, nil, fmt.Errorf("reading the answer: %w", err)
-	case len(body) > maxBodyBytes:
+	case int64(len(body)) > maxBodyBytes:
 		return resp, nil, errBodyTooLarge
 	}
 	return resp, body, nil

@@ -367,11 +367,12 @@ func TestBodyTooLarge(t *testing.T) {
 	// fastConfig's timeout, which would be retried.
 	client, _ := newClient(t, Config{BaseURL: ts.URL, AccessToken: secretToken, RequestTimeout: time.Minute, MaxRetries: 3, RetryWaitMin: time.Millisecond})
 	_, err := client.GetConnection(context.Background(), 7)
-	var transportErr *TransportError
-	if !errors.As(err, &transportErr) {
-		t.Fatalf("error %v (%T) is not a *TransportError", err, err)
+	// Not a TransportError, which would read as "cannot reach the API".
+	var tooLarge *BodyTooLargeError
+	if !errors.As(err, &tooLarge) || tooLarge.Limit != maxBodyBytes {
+		t.Fatalf("error %v (%T) is not a *BodyTooLargeError with the limit", err, err)
 	}
-	assertContains(t, mustErr(t, err), "GET /api/v1/connections/7: ", fmt.Sprintf("the answer is larger than %d bytes", maxBodyBytes))
+	assertContains(t, mustErr(t, err), fmt.Sprintf("GET /api/v1/connections/7: the answer is larger than %d bytes, the most the client reads of one answer", maxBodyBytes))
 	if n := requests.Load(); n != 1 {
 		t.Errorf("requests = %d, want 1 (not retried)", n)
 	}
