@@ -72,7 +72,7 @@ func convert(dst, src reflect.Value, prefix string) (field, reason string) {
 		}
 		switch {
 		case value.Type() == rawNumberType:
-			n, reason := wholeNumber(*value.Interface().(*json.RawMessage))
+			n, reason := wholeNumber(value.Elem().Bytes())
 			if reason != "" {
 				return name, reason
 			}

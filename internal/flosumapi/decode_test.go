@@ -63,8 +63,8 @@ func withField(t testing.TB, body, path, raw string) string {
 	return string(out)
 }
 
-func decodeConnection(path string, body []byte) (*Connection, error) {
-	return decode[Connection, wireConnection](path, body)
+func decodeConnection(body []byte) (*Connection, error) {
+	return decode[Connection, wireConnection](testConnectionPath, body)
 }
 
 func decodePage(body []byte) (*page[ConnectionSummary], error) {
@@ -89,7 +89,7 @@ func asDecodeError(t *testing.T, err error) *DecodeError {
 }
 
 func TestDecodeValidBodies(t *testing.T) {
-	c, err := decodeConnection(testConnectionPath, []byte(validConnection))
+	c, err := decodeConnection([]byte(validConnection))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,12 +113,12 @@ func TestDecodeValidBodies(t *testing.T) {
 		t.Errorf("decodeConnectionID = %d, %v", id, err)
 	}
 	// Unknown fields are ignored; whitespace is allowed.
-	c, err = decodeConnection(testConnectionPath, []byte(" \n"+strings.Replace(validConnection, `{`, `{"createdAt":"2024-01-01","tags":[1,{"a":null}], `, 1)+"\n"))
+	c, err = decodeConnection([]byte(" \n" + strings.Replace(validConnection, `{`, `{"createdAt":"2024-01-01","tags":[1,{"a":null}], `, 1) + "\n"))
 	if err != nil || *c != want {
 		t.Errorf("with unknown fields: %+v, %v", c, err)
 	}
 	// Strings with escapes and non-ASCII text are decoded.
-	c, err = decodeConnection(testConnectionPath, []byte(withField(t, validConnection, "name", `"Ventes \"Europe\" \u00e9t\u00e9 \ud83d\ude00"`)))
+	c, err = decodeConnection([]byte(withField(t, validConnection, "name", `"Ventes \"Europe\" \u00e9t\u00e9 \ud83d\ude00"`)))
 	if err != nil || c.Name != `Ventes "Europe" été 😀` {
 		t.Errorf("escaped name: %+v, %v", c, err)
 	}
@@ -130,7 +130,7 @@ func TestDecodeMissingRequiredFields(t *testing.T) {
 		decode            func([]byte) error
 	}
 	var tests []tc
-	conn := func(b []byte) error { _, err := decodeConnection(testConnectionPath, b); return err }
+	conn := func(b []byte) error { _, err := decodeConnection(b); return err }
 	page := func(b []byte) error { _, err := decodePage(b); return err }
 	connID := func(b []byte) error { _, err := decodeConnectionID("/x", b); return err }
 	for _, f := range connectionFields {
@@ -195,7 +195,7 @@ func TestDecodeMissingFieldThroughServer(t *testing.T) {
 
 func TestDecodeUnknownOrgTypePassesThrough(t *testing.T) {
 	for _, orgType := range []string{"SCRATCH", "DEVELOPER", "", "sandbox"} {
-		c, err := decodeConnection(testConnectionPath, []byte(withField(t, validConnection, "salesforceOrgType", jsonOf(t, orgType))))
+		c, err := decodeConnection([]byte(withField(t, validConnection, "salesforceOrgType", jsonOf(t, orgType))))
 		if err != nil || c.SalesforceOrgType != orgType {
 			t.Errorf("org type %q: got %+v, %v", orgType, c, err)
 		}
@@ -246,14 +246,14 @@ func TestDecodeIntegers(t *testing.T) {
 	}
 	targets := []target{
 		{name: "connection id", body: validConnection, field: "id", decode: func(b []byte) (int64, error) {
-			c, err := decodeConnection(testConnectionPath, b)
+			c, err := decodeConnection(b)
 			if err != nil {
 				return 0, err
 			}
 			return c.ID, nil
 		}},
 		{name: "externalId", body: validConnection, field: "externalId", decode: func(b []byte) (int64, error) {
-			c, err := decodeConnection(testConnectionPath, b)
+			c, err := decodeConnection(b)
 			if err != nil {
 				return 0, err
 			}
@@ -311,7 +311,7 @@ func TestDecodeWrongTypes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := decodeConnection(testConnectionPath, []byte(tt.body))
+			c, err := decodeConnection([]byte(tt.body))
 			if c != nil {
 				t.Errorf("got %+v", c)
 			}
@@ -326,7 +326,7 @@ func TestDecodeTruncatedJSON(t *testing.T) {
 		for _, cut := range []int{0, 1, len(full) / 3, len(full) / 2, len(full) - 1} {
 			body := full[:cut]
 			for name, decode := range map[string]func([]byte) error{
-				"connection": func(b []byte) error { _, err := decodeConnection(testConnectionPath, b); return err },
+				"connection": func(b []byte) error { _, err := decodeConnection(b); return err },
 				"page":       func(b []byte) error { _, err := decodePage(b); return err },
 				"id":         func(b []byte) error { _, err := decodeConnectionID("/x", b); return err },
 			} {
@@ -339,7 +339,7 @@ func TestDecodeTruncatedJSON(t *testing.T) {
 			}
 		}
 	}
-	_, err := decodeConnection(testConnectionPath, []byte(validConnection+` {}`))
+	_, err := decodeConnection([]byte(validConnection + ` {}`))
 	assertContains(t, mustErr(t, err), "unexpected data after the JSON value")
 
 	srv := startServer(t, 10)
@@ -377,7 +377,7 @@ func TestDecodeStrict(t *testing.T) {
 		decode            func() error
 	}{
 		{"id as a string", "id", `field id in the answer is "7", not a number`, func() error {
-			_, err := decodeConnection(testConnectionPath, []byte(withField(t, validConnection, "id", `"7"`)))
+			_, err := decodeConnection([]byte(withField(t, validConnection, "id", `"7"`)))
 			return err
 		}},
 		{"total as a string", "total", `field total in the answer is "3", not a number`, func() error {
@@ -393,7 +393,7 @@ func TestDecodeStrict(t *testing.T) {
 			return err
 		}},
 		{"id as a boolean", "id", `field id in the answer is true, not a number`, func() error {
-			_, err := decodeConnection(testConnectionPath, []byte(withField(t, validConnection, "id", `true`)))
+			_, err := decodeConnection([]byte(withField(t, validConnection, "id", `true`)))
 			return err
 		}},
 	}
@@ -402,7 +402,7 @@ func TestDecodeStrict(t *testing.T) {
 			name, field, want string
 			decode            func() error
 		}{"org id " + orgID, "salesforceOrgId", fmt.Sprintf("field salesforceOrgId in the answer is %q, not a Salesforce org id (15 or 18 letters and digits)", orgID), func() error {
-			_, err := decodeConnection(testConnectionPath, []byte(withField(t, validConnection, "salesforceOrgId", jsonOf(t, orgID))))
+			_, err := decodeConnection([]byte(withField(t, validConnection, "salesforceOrgId", jsonOf(t, orgID))))
 			return err
 		}})
 	}
@@ -416,7 +416,7 @@ func TestDecodeStrict(t *testing.T) {
 		})
 	}
 	for _, orgID := range []string{"00D5e000000XyZa", "00D5e000000XyZaEAK"} {
-		if _, err := decodeConnection(testConnectionPath, []byte(withField(t, validConnection, "salesforceOrgId", jsonOf(t, orgID)))); err != nil {
+		if _, err := decodeConnection([]byte(withField(t, validConnection, "salesforceOrgId", jsonOf(t, orgID)))); err != nil {
 			t.Errorf("org id %q refused: %v", orgID, err)
 		}
 	}

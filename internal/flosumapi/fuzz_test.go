@@ -348,7 +348,7 @@ func FuzzDecodeConnection(f *testing.F) {
 	addBodySeeds(f, validConnection, `{}`, `{"id":1.5}`, `{"id":42.0,"externalId":4.2e1,"name":"","userFullName":"","userName":"","salesforceOrgId":"","salesforceOrgType":"SCRATCH"}`,
 		`{"id":9223372036854775808}`, `null`, `[]`, `{"id":1,"id":null}`, validConnection[:30], validConnection+"}")
 	f.Fuzz(func(t *testing.T, body []byte) {
-		got, err := decodeConnection(testConnectionPath, body)
+		got, err := decodeConnection(body)
 		want, ref := refDecodeConnection(body)
 		checkDecodeOutcome(t, testConnectionPath, body, err, ref)
 		if err != nil {
