@@ -23,8 +23,6 @@ const (
 	DefaultRetryWaitMax          = 30 * time.Second
 	DefaultMaxConcurrentRequests = 4
 	DefaultMaxListItems          = 1_000_000
-	// MaxRetryAfter caps how long a Retry-After header can make us wait.
-	MaxRetryAfter = 60 * time.Second
 )
 
 // Config holds what a Client needs. Only BaseURL and AccessToken are required.

@@ -422,8 +422,8 @@ func FuzzRetryAfter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, value string) {
 		for _, status := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusBadGateway} {
 			wait, ok := retryAfter(&http.Response{StatusCode: status, Header: http.Header{"Retry-After": {value}}})
-			if wait < 0 || wait > MaxRetryAfter {
-				t.Fatalf("Retry-After %q on %d: wait %v outside [0, %v]", value, status, wait, MaxRetryAfter)
+			if wait < 0 || wait > maxRetryAfter {
+				t.Fatalf("Retry-After %q on %d: wait %v outside [0, %v]", value, status, wait, maxRetryAfter)
 			}
 			if !ok && wait != 0 {
 				t.Fatalf("Retry-After %q on %d: %v, false: a wait without ok", value, status, wait)

@@ -15,6 +15,9 @@ import (
 // maxBodyBytes bounds what one answer may hold (a full page is ~300 KB).
 const maxBodyBytes int64 = 64 << 20
 
+// maxRetryAfter caps how long a Retry-After header can make us wait.
+const maxRetryAfter = 60 * time.Second
+
 var errBodyTooLarge = errors.New("the answer is too large")
 
 // send makes up to MaxRetries+1 attempts of req and returns the last answer
@@ -106,7 +109,7 @@ func (c *Client) retryReason(ctx context.Context, resp *http.Response, err error
 }
 
 // backoff is the wait before retry number attempt (from 0): what a 429 or 503
-// asked for in Retry-After, capped at MaxRetryAfter, or else go-retryablehttp's
+// asked for in Retry-After, capped at maxRetryAfter, or else go-retryablehttp's
 // exponential backoff between RetryWaitMin and RetryWaitMax with equal
 // jitter (at least half of it, so that it still grows).
 func (c *Client) backoff(attempt int, resp *http.Response) time.Duration {
@@ -119,7 +122,7 @@ func (c *Client) backoff(attempt int, resp *http.Response) time.Duration {
 
 // retryAfter reads the Retry-After header of a 429 or 503 with
 // go-retryablehttp's parser (seconds, or an RFC 1123 date), capped at
-// MaxRetryAfter. ok is false when there is none it can read.
+// maxRetryAfter. ok is false when there is none it can read.
 func retryAfter(resp *http.Response) (wait time.Duration, ok bool) {
 	// DefaultBackoff returns the header's wait when it has one, and otherwise
 	// min×2^attempt: -1 with these arguments.
@@ -128,7 +131,7 @@ func retryAfter(resp *http.Response) (wait time.Duration, ok bool) {
 	case wait == none:
 		return 0, false
 	case wait < 0: // more seconds than a Duration holds
-		return MaxRetryAfter, true
+		return maxRetryAfter, true
 	}
-	return min(wait, MaxRetryAfter), true
+	return min(wait, maxRetryAfter), true
 }

@@ -89,9 +89,9 @@ func TestRetryAfter(t *testing.T) {
 		{"1", time.Second, true},
 		{"5", 5 * time.Second, true},
 		{"60", 60 * time.Second, true},
-		{"61", MaxRetryAfter, true},
-		{"86400", MaxRetryAfter, true},
-		{"9223372036854775807", MaxRetryAfter, true},
+		{"61", maxRetryAfter, true},
+		{"86400", maxRetryAfter, true},
+		{"9223372036854775807", maxRetryAfter, true},
 		{"-1", 0, false},
 		{"-86400", 0, false},
 		{"garbage", 0, false},
@@ -100,7 +100,7 @@ func TestRetryAfter(t *testing.T) {
 		{"0x10", 0, false},
 		{date(30 * time.Second), 30 * time.Second, true},
 		{date(-time.Hour), 0, true},
-		{date(2 * time.Hour), MaxRetryAfter, true},
+		{date(2 * time.Hour), maxRetryAfter, true},
 		{"Sunday, 06-Nov-94 08:49:37 GMT", 0, false}, // RFC 850: not read, the backoff applies
 		{"Fri, 14 Mar 2025 25:00:00 GMT", 0, false},
 	}
