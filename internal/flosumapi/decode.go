@@ -47,7 +47,7 @@ func decode[T, W any](path string, body []byte) (*T, error) {
 		return nil, &DecodeError{Path: path, Reason: "unexpected data after the JSON value"}
 	}
 	out := new(T)
-	if field, reason := convert(reflect.ValueOf(out).Elem(), reflect.ValueOf(wire), ""); reason != "" {
+	if field, reason := convert(reflect.ValueOf(out).Elem(), reflect.ValueOf(wire)); reason != "" {
 		return nil, &DecodeError{Path: path, Field: field, Reason: reason}
 	}
 	return out, nil
@@ -56,17 +56,16 @@ func decode[T, W any](path string, body []byte) (*T, error) {
 var rawNumberType = reflect.TypeFor[*json.RawMessage]()
 
 // convert fills the struct dst from the wire struct src, whose fields it
-// checks; it returns the first failing field's name (after prefix) and why.
-func convert(dst, src reflect.Value, prefix string) (field, reason string) {
+// checks; it returns the first failing field's name and why. Names are only
+// built on failure: a page has thousands of fields.
+func convert(dst, src reflect.Value) (field, reason string) {
 	for i := range src.NumField() {
 		spec := src.Type().Field(i)
-		name, _, _ := strings.Cut(spec.Tag.Get("json"), ",")
-		name = prefix + name
-		target := dst.Field(i)
 		if dst.Type().Field(i).Name != spec.Name {
 			panic(fmt.Sprintf("wire type %s does not mirror %s at field %d", src.Type(), dst.Type(), i))
 		}
-		value := src.Field(i)
+		name, _, _ := strings.Cut(spec.Tag.Get("json"), ",")
+		target, value := dst.Field(i), src.Field(i)
 		if value.IsNil() {
 			return name, "is missing (required)"
 		}
@@ -83,8 +82,8 @@ func convert(dst, src reflect.Value, prefix string) (field, reason string) {
 			items := value.Elem()
 			target.Set(reflect.MakeSlice(target.Type(), items.Len(), items.Len()))
 			for j := range items.Len() {
-				if field, reason := convert(target.Index(j), items.Index(j), fmt.Sprintf("%s[%d].", name, j)); reason != "" {
-					return field, reason
+				if field, reason := convert(target.Index(j), items.Index(j)); reason != "" {
+					return fmt.Sprintf("%s[%d].%s", name, j, field), reason
 				}
 			}
 		default:
