@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/flosum/terraform-provider-flosum/internal/sfid"
 )
@@ -55,42 +56,68 @@ func decode[T, W any](path string, body []byte) (*T, error) {
 
 var rawNumberType = reflect.TypeFor[*json.RawMessage]()
 
+// wireField is what convert needs of a wire struct's field, worked out once
+// per type (wireFields) rather than once per item of a page.
+type wireField struct {
+	name, check string
+	kind        reflect.Kind // of what the pointer points to
+}
+
+var wireFieldsCache sync.Map // reflect.Type of a wire struct -> []wireField
+
+// wireFields describes the wire struct type src, which must mirror dst.
+func wireFields(src, dst reflect.Type) []wireField {
+	if cached, ok := wireFieldsCache.Load(src); ok {
+		fields, _ := cached.([]wireField)
+		return fields
+	}
+	fields := make([]wireField, src.NumField())
+	for i := range fields {
+		spec := src.Field(i)
+		if dst.Field(i).Name != spec.Name || spec.Type.Kind() != reflect.Pointer {
+			panic(fmt.Sprintf("wire type %s does not mirror %s at field %s", src, dst, spec.Name))
+		}
+		name, _, _ := strings.Cut(spec.Tag.Get("json"), ",")
+		fields[i] = wireField{name: name, check: spec.Tag.Get("check"), kind: spec.Type.Elem().Kind()}
+		if spec.Type == rawNumberType {
+			fields[i].kind = reflect.Int64
+		}
+	}
+	wireFieldsCache.Store(src, fields)
+	return fields
+}
+
 // convert fills the struct dst from the wire struct src, whose fields it
 // checks; it returns the first failing field's name and why. Names are only
 // built on failure: a page has thousands of fields.
 func convert(dst, src reflect.Value) (field, reason string) {
-	for i := range src.NumField() {
-		spec := src.Type().Field(i)
-		if dst.Type().Field(i).Name != spec.Name {
-			panic(fmt.Sprintf("wire type %s does not mirror %s at field %d", src.Type(), dst.Type(), i))
-		}
-		name, _, _ := strings.Cut(spec.Tag.Get("json"), ",")
+	for i, spec := range wireFields(src.Type(), dst.Type()) {
 		target, value := dst.Field(i), src.Field(i)
 		if value.IsNil() {
-			return name, "is missing (required)"
+			return spec.name, "is missing (required)"
 		}
-		switch {
-		case value.Type() == rawNumberType:
+		switch spec.kind {
+		case reflect.Int64:
 			n, reason := wholeNumber(value.Elem().Bytes())
 			if reason != "" {
-				return name, reason
+				return spec.name, reason
 			}
 			target.SetInt(n)
-		case value.Elem().Kind() == reflect.String:
+		case reflect.String:
 			target.SetString(value.Elem().String())
-		case value.Elem().Kind() == reflect.Slice:
+		case reflect.Slice:
 			items := value.Elem()
 			target.Set(reflect.MakeSlice(target.Type(), items.Len(), items.Len()))
 			for j := range items.Len() {
 				if field, reason := convert(target.Index(j), items.Index(j)); reason != "" {
-					return fmt.Sprintf("%s[%d].%s", name, j, field), reason
+					return fmt.Sprintf("%s[%d].%s", spec.name, j, field), reason
 				}
 			}
 		default:
-			panic(fmt.Sprintf("wire field %s.%s has an unsupported type %s", src.Type(), spec.Name, value.Type()))
+			panic(fmt.Sprintf("wire field %s.%s has an unsupported type", src.Type(), spec.name))
 		}
-		if reason := checkRule(spec.Tag.Get("check"), target); reason != "" {
-			return name, reason
+		if reason := checkRule(spec.check, target); reason != "" {
+			return spec.name, reason
 		}
 	}
 	return "", ""
