@@ -42,7 +42,8 @@ type Config struct {
 	// MaxConcurrentRequests bounds the requests in flight across all callers;
 	// requests waiting to be retried do not count.
 	MaxConcurrentRequests int
-	// MaxListItems bounds how many items a list may hold (0: the default).
+	// MaxListItems bounds how many items a list may hold, checked against
+	// the total its first page claims (0: DefaultMaxListItems).
 	MaxListItems int
 	// CACertPEM adds PEM-encoded roots to the system's, for private CAs.
 	CACertPEM string

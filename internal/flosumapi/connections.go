@@ -96,8 +96,9 @@ func connectionsList(search string) list[ConnectionSummary, wireConnectionSummar
 	}
 }
 
-// ListConnections reads every connection matching search (all when empty);
-// see readAll for what is guaranteed. The result is sorted by id.
+// ListConnections reads every connection matching search (all when empty),
+// sorted by id; see readAll for what is guaranteed when the list changes
+// while it is read. A list over MaxListItems is a *ListTooLargeError.
 func (c *Client) ListConnections(ctx context.Context, search string) ([]ConnectionSummary, error) {
 	return remember(ctx, &c.memo, connectionsPath+"?all&search="+search, func(ctx context.Context) ([]ConnectionSummary, error) {
 		return readAll(ctx, c, connectionsList(search))

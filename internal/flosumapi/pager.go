@@ -88,9 +88,20 @@ func (l list[T, W]) readPage(ctx context.Context, c *Client, number, limit int) 
 }
 
 // readAll reads every item of l, page by page at PageLimit, with up to the
-// client's concurrency in flight. The result is sorted by id, holds each id
-// once, and is never partial: a list whose pages disagree is read again, up
-// to listAttempts times, then reported.
+// client's concurrency in flight, in ⌈total/PageLimit⌉ requests. The result
+// is sorted by id and holds each id once; a list whose pages disagree is read
+// again, up to listAttempts times, then reported.
+//
+// What is guaranteed: every page repeated page 1's total, held the number of
+// items its position calls for, and shared no id with another page; each page
+// is what the API held when that page was read. A list that did not change
+// while it was read is returned exactly. A change that alters the total, or
+// moves an item onto a page already read (it is listed twice), is detected.
+// A deletion and an addition between the reads of two pages that leave the
+// total as it was are not: the result then lacks an item that moved back
+// across a page boundary and may hold the deleted one
+// (TestListDeleteAndAddBetweenPages). Detecting that would cost a re-read of
+// each boundary (BenchmarkListRecheckCost).
 func readAll[T, W any](ctx context.Context, c *Client, l list[T, W]) ([]T, error) {
 	var firstReason string
 	changed := false
