@@ -1,7 +1,6 @@
 package flosumapi
 
 import (
-	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -51,23 +50,4 @@ func CheckCACertPEM(pem string) error {
 		return errNoCertificate
 	}
 	return nil
-}
-
-// attempts records, for one request, what the retry loop saw: how many
-// attempts were made and why the last one failed. It travels in the
-// request's context from checkRetry, which learns the reason, to logAttempt,
-// which logs the retry, and back to get, which reports the count.
-type attempts struct {
-	count       int
-	lastFailure string
-}
-
-type attemptsKey struct{}
-
-// attemptsOf returns the request's record; a throwaway one if it has none.
-func attemptsOf(ctx context.Context) *attempts {
-	if record, ok := ctx.Value(attemptsKey{}).(*attempts); ok {
-		return record
-	}
-	return &attempts{}
 }

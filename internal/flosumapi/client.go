@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/net/http/httpproxy"
 )
 
@@ -23,8 +22,7 @@ const (
 	DefaultRetryWaitMin          = 1 * time.Second
 	DefaultRetryWaitMax          = 30 * time.Second
 	DefaultMaxConcurrentRequests = 4
-	// MaxRetryAfter caps how long a Retry-After header can make us wait.
-	MaxRetryAfter = 60 * time.Second
+	DefaultMaxListItems          = 1_000_000
 )
 
 // Config holds what a Client needs. Only BaseURL and AccessToken are required.
@@ -41,8 +39,12 @@ type Config struct {
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff.
 	RetryWaitMin, RetryWaitMax time.Duration
-	// MaxConcurrentRequests bounds the requests in flight across all callers.
+	// MaxConcurrentRequests bounds the requests in flight across all callers;
+	// requests waiting to be retried do not count.
 	MaxConcurrentRequests int
+	// MaxListItems bounds how many items a list may hold, checked against
+	// the total its first page claims (0: DefaultMaxListItems).
+	MaxListItems int
 	// CACertPEM adds PEM-encoded roots to the system's, for private CAs.
 	CACertPEM string
 	// Logger receives request, retry and progress messages; nil drops them.
@@ -52,14 +54,17 @@ type Config struct {
 // Client calls the Flosum Backup API. It is safe for concurrent use, and
 // remembers each successful answer for its lifetime.
 type Client struct {
-	baseURL     string
-	token       string
-	userAgent   string
-	http        *retryablehttp.Client
-	log         Logger
-	slots       chan struct{}
-	concurrency int
-	memo        memo
+	baseURL                    string
+	token                      string
+	userAgent                  string
+	http                       *http.Client
+	log                        Logger
+	maxRetries                 int
+	retryWaitMin, retryWaitMax time.Duration
+	slots                      chan struct{}
+	concurrency                int
+	maxListItems               int
+	memo                       memo
 }
 
 // New checks cfg and returns a client.
@@ -77,6 +82,12 @@ func New(cfg Config) (*Client, error) {
 	cfg.RequestTimeout = orDefault(cfg.RequestTimeout, DefaultRequestTimeout)
 	cfg.RetryWaitMin = orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin)
 	cfg.RetryWaitMax = orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax)
+	if cfg.MaxListItems < 0 {
+		return nil, fmt.Errorf("max list items must be 0 (the default, %d) or more, not %d", DefaultMaxListItems, cfg.MaxListItems)
+	}
+	if cfg.MaxListItems == 0 {
+		cfg.MaxListItems = DefaultMaxListItems
+	}
 	if cfg.MaxConcurrentRequests <= 0 {
 		cfg.MaxConcurrentRequests = DefaultMaxConcurrentRequests
 	}
@@ -88,33 +99,27 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{
-		baseURL:     baseURL,
-		token:       cfg.AccessToken,
-		userAgent:   cfg.UserAgent,
-		log:         cfg.Logger,
-		slots:       make(chan struct{}, cfg.MaxConcurrentRequests),
-		concurrency: cfg.MaxConcurrentRequests,
-	}
-	c.http = &retryablehttp.Client{
-		HTTPClient: &http.Client{
+	return &Client{
+		baseURL:   baseURL,
+		token:     cfg.AccessToken,
+		userAgent: cfg.UserAgent,
+		http: &http.Client{
 			Transport: &loggingTransport{next: transport, log: cfg.Logger, token: secret(cfg.AccessToken)},
 			Timeout:   cfg.RequestTimeout,
 		},
-		RetryWaitMin:   cfg.RetryWaitMin,
-		RetryWaitMax:   cfg.RetryWaitMax,
-		RetryMax:       cfg.MaxRetries,
-		CheckRetry:     c.checkRetry,
-		Backoff:        backoff,
-		ErrorHandler:   giveUp,
-		RequestLogHook: c.logAttempt,
-	}
-	return c, nil
+		log:          cfg.Logger,
+		maxRetries:   cfg.MaxRetries,
+		retryWaitMin: cfg.RetryWaitMin,
+		retryWaitMax: cfg.RetryWaitMax,
+		slots:        make(chan struct{}, cfg.MaxConcurrentRequests),
+		concurrency:  cfg.MaxConcurrentRequests,
+		maxListItems: cfg.MaxListItems,
+	}, nil
 }
 
 // CloseIdleConnections closes the client's idle keep-alive connections; it
 // does not interrupt requests in flight. The client stays usable.
-func (c *Client) CloseIdleConnections() { c.http.HTTPClient.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
 
 // newTransport clones the default transport (so proxy settings and timeouts
 // are the standard ones) and never touches http.DefaultTransport itself.
@@ -143,46 +148,14 @@ func newTransport(cfg Config) (*http.Transport, error) {
 	return transport, nil
 }
 
-// logAttempt counts the attempts of a request and reports each retry, with
-// the failure that caused it (noted by checkRetry). The first attempt is
-// logged by the logging transport.
-func (c *Client) logAttempt(_ retryablehttp.Logger, req *http.Request, attempt int) {
-	record := attemptsOf(req.Context())
-	record.count = attempt + 1
-	if attempt == 0 {
-		return
-	}
-	c.log.Warn(req.Context(), "Retrying Flosum API request", map[string]any{
-		"method":       req.Method,
-		"path":         req.URL.Path,
-		"attempt":      attempt + 1,
-		"max_attempts": c.http.RetryMax + 1,
-		"reason":       record.lastFailure,
-	})
-}
-
-// acquire takes one of the client's request slots, waiting for one if all are
-// in use; release gives it back.
-func (c *Client) acquire(ctx context.Context) error {
-	select {
-	case c.slots <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (c *Client) release() { <-c.slots }
-
-// get sends one GET (with retries) and returns the body of a 200 answer.
-// Anything else becomes an *APIError or a transport error.
+// get sends one GET (with retries) and returns the body of a 200 JSON
+// answer. Anything else becomes an *APIError or a transport error.
 func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte, error) {
 	target := c.baseURL + path
 	if len(query) > 0 {
 		target += "?" + query.Encode()
 	}
-	record := &attempts{}
-	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, attemptsKey{}, record), http.MethodGet, target, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return nil, c.redact(err)
 	}
@@ -192,30 +165,33 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 		req.Header.Set("User-Agent", c.userAgent)
 	}
 
-	if err := c.acquire(ctx); err != nil {
-		return nil, err
-	}
-	defer c.release()
-	resp, err := c.http.Do(req)
+	resp, body, attempts, err := c.send(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("GET %s: %w", path, ctxErr)
 		}
-		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Attempts: record.count, Err: c.explainTimeout(err)})
-	}
-	defer resp.Body.Close()
-	body, err := readBody(resp)
-	if err != nil {
-		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Attempts: record.count, Err: c.explainTimeout(err)})
+		if errors.Is(err, errBodyTooLarge) {
+			return nil, &BodyTooLargeError{Method: http.MethodGet, Path: path, Limit: maxBodyBytes}
+		}
+		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Attempts: attempts, Err: c.explainTimeout(err)})
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, newAPIError(http.MethodGet, path, resp, body, record.count, secret(c.token))
+		return nil, newAPIError(http.MethodGet, path, resp, body, attempts, secret(c.token))
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
-		return nil, &APIError{Method: http.MethodGet, Path: path, StatusCode: resp.StatusCode, Attempts: record.count,
+		return nil, &APIError{Method: http.MethodGet, Path: path, StatusCode: resp.StatusCode, Attempts: attempts,
 			Messages: []string{fmt.Sprintf("expected a JSON answer but got Content-Type %q", ct)}, Snippet: snippet([]byte(secret(c.token).hide(string(body))))}
 	}
 	return body, nil
+}
+
+// getJSON GETs path and decodes the answer into a T through its wire type W.
+func getJSON[T, W any](ctx context.Context, c *Client, path string, query url.Values) (*T, error) {
+	body, err := c.get(ctx, path, query)
+	if err != nil {
+		return nil, err
+	}
+	return decode[T, W](path, body)
 }
 
 // explainTimeout names the timeout that expired: Go reports the end of
@@ -224,7 +200,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 func (c *Client) explainTimeout(err error) error {
 	var timeout interface{ Timeout() bool }
 	if errors.As(err, &timeout) && timeout.Timeout() {
-		return fmt.Errorf("%w (no answer within the request timeout of %v)", err, c.http.HTTPClient.Timeout)
+		return fmt.Errorf("%w (no answer within the request timeout of %v)", err, c.http.Timeout)
 	}
 	return err
 }

@@ -3,8 +3,10 @@ package flosumapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -118,7 +120,7 @@ func TestMemoServesRepeatCalls(t *testing.T) {
 	// A single page is not remembered: it is a low-level call.
 	srv.ResetRequests()
 	for range 2 {
-		if _, err := client.ListConnectionsPage(ctx, "", 1, 10); err != nil {
+		if _, err := listConnectionsPage(ctx, client, "", 1, 10); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -209,6 +211,59 @@ func TestConcurrencyBound(t *testing.T) {
 	}
 	if pages != 10 {
 		t.Errorf("got %d page requests, want 10", pages)
+	}
+}
+
+// TestWaitingFreesTheSlot: a request waiting out Retry-After holds no slot.
+// 40 lookups, each throttled once with Retry-After: 1, with 4 slots and 50 ms
+// answers: the first attempts take 10 rounds (0.5 s), all wait 1 s together,
+// and the retries take 0.5 s, about 2 s in all; holding the slot while
+// waiting made it 10 rounds of 1 s. The server never sees more than 4 in
+// flight.
+func TestWaitingFreesTheSlot(t *testing.T) {
+	t.Parallel() // mostly waiting: overlaps with the other waiting tests
+	const lookups, slots = 40, 4
+	var inFlight, peak atomic.Int64
+	var throttled sync.Map
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		now := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for old := peak.Load(); now > old && !peak.CompareAndSwap(old, now); old = peak.Load() {
+		}
+		time.Sleep(50 * time.Millisecond)
+		id := strings.TrimPrefix(r.URL.Path, "/api/v1/connections/")
+		if _, again := throttled.LoadOrStore(id, true); !again {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, `{"id":%s,"externalId":1,"name":"n","userFullName":"u","userName":"u","salesforceOrgId":"00D5e000000XyZaEAK","salesforceOrgType":"SANDBOX"}`, id)
+	}))
+	t.Cleanup(ts.Close)
+	cfg := fastConfig(ts.URL)
+	cfg.MaxConcurrentRequests = slots
+	client, log := newClient(t, cfg)
+
+	start := time.Now()
+	var wg sync.WaitGroup
+	for id := int64(1); id <= lookups; id++ {
+		wg.Go(func() {
+			if c, err := client.GetConnection(context.Background(), id); err != nil || c.ID != id {
+				t.Errorf("GetConnection(%d): %+v, %v", id, c, err)
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if elapsed > 4*time.Second {
+		t.Errorf("took %v, want about 2 s: waiting held the slots", elapsed)
+	}
+	if p := peak.Load(); p > slots {
+		t.Errorf("the server saw %d requests in flight, more than the bound of %d", p, slots)
+	}
+	if retries := len(log.find("WARN", "Retrying Flosum API request")); retries != lookups {
+		t.Errorf("got %d retries, want %d", retries, lookups)
 	}
 }
 

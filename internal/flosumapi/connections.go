@@ -2,12 +2,10 @@ package flosumapi
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strconv"
 )
-
-// PageLimit is the largest page the list endpoint serves.
-const PageLimit = 2000
 
 const connectionsPath = "/api/v1/connections"
 
@@ -32,49 +30,77 @@ type ConnectionSummary struct {
 	SalesforceOrgType string
 }
 
-// Page is one page of the list endpoint.
-type Page struct {
-	// Total is the number of connections matching, over all pages.
-	Total int64
-	Items []ConnectionSummary
-}
+// Wire types of the connections endpoints (see decode).
+type (
+	wireConnection struct {
+		ID                *json.RawMessage `json:"id"`
+		ExternalID        *json.RawMessage `json:"externalId"`
+		Name              *string          `json:"name"`
+		UserFullName      *string          `json:"userFullName"`
+		UserName          *string          `json:"userName"`
+		SalesforceOrgID   *string          `json:"salesforceOrgId" check:"orgid"`
+		SalesforceOrgType *string          `json:"salesforceOrgType"`
+	}
+	wireConnectionSummary struct {
+		ID                *json.RawMessage `json:"id"`
+		ExternalID        *json.RawMessage `json:"externalId"`
+		Name              *string          `json:"name"`
+		UserName          *string          `json:"userName"`
+		SalesforceOrgType *string          `json:"salesforceOrgType"`
+	}
+	connectionID     struct{ ConnectionID int64 }
+	wireConnectionID struct {
+		ConnectionID *json.RawMessage `json:"connectionId"`
+	}
+)
 
-// GetConnection reads one connection by its id.
+// GetConnection reads one connection by its id; an answer about another
+// connection is an *UnexpectedAnswerError.
 func (c *Client) GetConnection(ctx context.Context, id int64) (*Connection, error) {
 	path := connectionsPath + "/" + strconv.FormatInt(id, 10)
 	return remember(ctx, &c.memo, path, func(ctx context.Context) (*Connection, error) {
-		body, err := c.get(ctx, path, nil)
-		if err != nil {
-			return nil, err
+		conn, err := getJSON[Connection, wireConnection](ctx, c, path, nil)
+		if err == nil && conn.ID != id {
+			return nil, &UnexpectedAnswerError{Path: path, Field: "id", Want: strconv.FormatInt(id, 10), Got: strconv.FormatInt(conn.ID, 10)}
 		}
-		return decodeConnection(path, body)
+		return conn, err
 	})
 }
 
 // GetConnectionID finds the id of the connection for a Salesforce org id,
-// which is sent as given: callers normalise it first.
+// which is sent as given: callers normalise it first. An id below 1 is an
+// *UnexpectedAnswerError.
 func (c *Client) GetConnectionID(ctx context.Context, salesforceOrgID string) (int64, error) {
 	path := connectionsPath + "/connectionId/" + url.PathEscape(salesforceOrgID)
 	return remember(ctx, &c.memo, path, func(ctx context.Context) (int64, error) {
-		body, err := c.get(ctx, path, nil)
+		answer, err := getJSON[connectionID, wireConnectionID](ctx, c, path, nil)
 		if err != nil {
 			return 0, err
 		}
-		return decodeConnectionID(path, body)
+		if answer.ConnectionID < 1 {
+			return 0, &UnexpectedAnswerError{Path: path, Field: "connectionId", Want: "a connection id (1 or more)", Got: strconv.FormatInt(answer.ConnectionID, 10)}
+		}
+		return answer.ConnectionID, nil
 	})
 }
 
-// ListConnectionsPage reads one page of the list; search may be empty.
-func (c *Client) ListConnectionsPage(ctx context.Context, search string, page, limit int) (*Page, error) {
+// connectionsList is the list endpoint, filtered by search when not empty.
+func connectionsList(search string) list[ConnectionSummary, wireConnectionSummary] {
 	query := url.Values{}
-	query.Set("page", strconv.Itoa(page))
-	query.Set("limit", strconv.Itoa(limit))
 	if search != "" {
 		query.Set("search", search)
 	}
-	body, err := c.get(ctx, connectionsPath, query)
-	if err != nil {
-		return nil, err
+	return list[ConnectionSummary, wireConnectionSummary]{
+		noun: "connections", path: connectionsPath, query: query,
+		id: func(s ConnectionSummary) int64 { return s.ID },
 	}
-	return decodePage(body)
+}
+
+// ListConnections reads every connection matching search (all when empty),
+// sorted by id; see readAll for what is guaranteed when the list changes
+// while it is read. A list over MaxListItems is a *ListTooLargeError.
+func (c *Client) ListConnections(ctx context.Context, search string) ([]ConnectionSummary, error) {
+	return remember(ctx, &c.memo, connectionsPath+"?all&search="+search, func(ctx context.Context) ([]ConnectionSummary, error) {
+		return readAll(ctx, c, connectionsList(search))
+	})
 }

@@ -63,6 +63,22 @@ func withField(t testing.TB, body, path, raw string) string {
 	return string(out)
 }
 
+func decodeConnection(body []byte) (*Connection, error) {
+	return decode[Connection, wireConnection](testConnectionPath, body)
+}
+
+func decodePage(body []byte) (*page[ConnectionSummary], error) {
+	return decode[page[ConnectionSummary], wirePage[wireConnectionSummary]](connectionsPath, body)
+}
+
+func decodeConnectionID(path string, body []byte) (int64, error) {
+	answer, err := decode[connectionID, wireConnectionID](path, body)
+	if err != nil {
+		return 0, err
+	}
+	return answer.ConnectionID, nil
+}
+
 func asDecodeError(t *testing.T, err error) *DecodeError {
 	t.Helper()
 	var decErr *DecodeError
@@ -73,7 +89,7 @@ func asDecodeError(t *testing.T, err error) *DecodeError {
 }
 
 func TestDecodeValidBodies(t *testing.T) {
-	c, err := decodeConnection(testConnectionPath, []byte(validConnection))
+	c, err := decodeConnection([]byte(validConnection))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,12 +113,12 @@ func TestDecodeValidBodies(t *testing.T) {
 		t.Errorf("decodeConnectionID = %d, %v", id, err)
 	}
 	// Unknown fields are ignored; whitespace is allowed.
-	c, err = decodeConnection(testConnectionPath, []byte(" \n"+strings.Replace(validConnection, `{`, `{"createdAt":"2024-01-01","tags":[1,{"a":null}], `, 1)+"\n"))
+	c, err = decodeConnection([]byte(" \n" + strings.Replace(validConnection, `{`, `{"createdAt":"2024-01-01","tags":[1,{"a":null}], `, 1) + "\n"))
 	if err != nil || *c != want {
 		t.Errorf("with unknown fields: %+v, %v", c, err)
 	}
 	// Strings with escapes and non-ASCII text are decoded.
-	c, err = decodeConnection(testConnectionPath, []byte(withField(t, validConnection, "name", `"Ventes \"Europe\" \u00e9t\u00e9 \ud83d\ude00"`)))
+	c, err = decodeConnection([]byte(withField(t, validConnection, "name", `"Ventes \"Europe\" \u00e9t\u00e9 \ud83d\ude00"`)))
 	if err != nil || c.Name != `Ventes "Europe" été 😀` {
 		t.Errorf("escaped name: %+v, %v", c, err)
 	}
@@ -114,7 +130,7 @@ func TestDecodeMissingRequiredFields(t *testing.T) {
 		decode            func([]byte) error
 	}
 	var tests []tc
-	conn := func(b []byte) error { _, err := decodeConnection(testConnectionPath, b); return err }
+	conn := func(b []byte) error { _, err := decodeConnection(b); return err }
 	page := func(b []byte) error { _, err := decodePage(b); return err }
 	connID := func(b []byte) error { _, err := decodeConnectionID("/x", b); return err }
 	for _, f := range connectionFields {
@@ -179,7 +195,7 @@ func TestDecodeMissingFieldThroughServer(t *testing.T) {
 
 func TestDecodeUnknownOrgTypePassesThrough(t *testing.T) {
 	for _, orgType := range []string{"SCRATCH", "DEVELOPER", "", "sandbox"} {
-		c, err := decodeConnection(testConnectionPath, []byte(withField(t, validConnection, "salesforceOrgType", jsonOf(t, orgType))))
+		c, err := decodeConnection([]byte(withField(t, validConnection, "salesforceOrgType", jsonOf(t, orgType))))
 		if err != nil || c.SalesforceOrgType != orgType {
 			t.Errorf("org type %q: got %+v, %v", orgType, c, err)
 		}
@@ -230,14 +246,14 @@ func TestDecodeIntegers(t *testing.T) {
 	}
 	targets := []target{
 		{name: "connection id", body: validConnection, field: "id", decode: func(b []byte) (int64, error) {
-			c, err := decodeConnection(testConnectionPath, b)
+			c, err := decodeConnection(b)
 			if err != nil {
 				return 0, err
 			}
 			return c.ID, nil
 		}},
 		{name: "externalId", body: validConnection, field: "externalId", decode: func(b []byte) (int64, error) {
-			c, err := decodeConnection(testConnectionPath, b)
+			c, err := decodeConnection(b)
 			if err != nil {
 				return 0, err
 			}
@@ -295,7 +311,7 @@ func TestDecodeWrongTypes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := decodeConnection(testConnectionPath, []byte(tt.body))
+			c, err := decodeConnection([]byte(tt.body))
 			if c != nil {
 				t.Errorf("got %+v", c)
 			}
@@ -310,7 +326,7 @@ func TestDecodeTruncatedJSON(t *testing.T) {
 		for _, cut := range []int{0, 1, len(full) / 3, len(full) / 2, len(full) - 1} {
 			body := full[:cut]
 			for name, decode := range map[string]func([]byte) error{
-				"connection": func(b []byte) error { _, err := decodeConnection(testConnectionPath, b); return err },
+				"connection": func(b []byte) error { _, err := decodeConnection(b); return err },
 				"page":       func(b []byte) error { _, err := decodePage(b); return err },
 				"id":         func(b []byte) error { _, err := decodeConnectionID("/x", b); return err },
 			} {
@@ -323,7 +339,7 @@ func TestDecodeTruncatedJSON(t *testing.T) {
 			}
 		}
 	}
-	_, err := decodeConnection(testConnectionPath, []byte(validConnection+` {}`))
+	_, err := decodeConnection([]byte(validConnection + ` {}`))
 	assertContains(t, mustErr(t, err), "unexpected data after the JSON value")
 
 	srv := startServer(t, 10)
@@ -351,4 +367,64 @@ func TestDecodeBadIDsThroughServer(t *testing.T) {
 		assertContains(t, mustErr(t, err), "GET /api/v1/connections: "+strings.Replace(want, "field id", "field items[0].id", 1))
 		assertRequests(t, srv, "/", 2)
 	}
+}
+
+// TestDecodeStrict: numbers must be JSON numbers, not strings holding one,
+// and an org id must look like one (15 or 18 letters and digits).
+func TestDecodeStrict(t *testing.T) {
+	tests := []struct {
+		name, field, want string
+		decode            func() error
+	}{
+		{"id as a string", "id", `field id in the answer is "7", not a number`, func() error {
+			_, err := decodeConnection([]byte(withField(t, validConnection, "id", `"7"`)))
+			return err
+		}},
+		{"total as a string", "total", `field total in the answer is "3", not a number`, func() error {
+			_, err := decodePage([]byte(withField(t, validPage, "total", `"3"`)))
+			return err
+		}},
+		{"item id as a string", "items[1].id", `field items[1].id in the answer is "2", not a number`, func() error {
+			_, err := decodePage([]byte(withField(t, validPage, "items.1.id", `"2"`)))
+			return err
+		}},
+		{"connectionId as a string", "connectionId", `field connectionId in the answer is "42", not a number`, func() error {
+			_, err := decodeConnectionID(testConnectionPath, []byte(`{"connectionId":"42"}`))
+			return err
+		}},
+		{"id as a boolean", "id", `field id in the answer is true, not a number`, func() error {
+			_, err := decodeConnection([]byte(withField(t, validConnection, "id", `true`)))
+			return err
+		}},
+	}
+	for _, orgID := range []string{"", "00D5e", "00D5e000000XyZaEAKX", "00D5e000000XyZ-EAK", "00D5e000000XyZé"} {
+		tests = append(tests, struct {
+			name, field, want string
+			decode            func() error
+		}{"org id " + orgID, "salesforceOrgId", fmt.Sprintf("field salesforceOrgId in the answer is %q, not a Salesforce org id (15 or 18 letters and digits)", orgID), func() error {
+			_, err := decodeConnection([]byte(withField(t, validConnection, "salesforceOrgId", jsonOf(t, orgID))))
+			return err
+		}})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.decode()
+			if decErr := asDecodeError(t, err); decErr.Field != tt.field {
+				t.Errorf("Field = %q, want %q", decErr.Field, tt.field)
+			}
+			assertContains(t, mustErr(t, err), tt.want)
+		})
+	}
+	for _, orgID := range []string{"00D5e000000XyZa", "00D5e000000XyZaEAK"} {
+		if _, err := decodeConnection([]byte(withField(t, validConnection, "salesforceOrgId", jsonOf(t, orgID)))); err != nil {
+			t.Errorf("org id %q refused: %v", orgID, err)
+		}
+	}
+
+	// Through the client: a GET answer with a number as a string is refused.
+	srv := startServer(t, 10)
+	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/7", Status: 200, Body: withField(t, validConnection, "id", `"7"`)})
+	client, _ := clientFor(t, srv)
+	_, err := client.GetConnection(context.Background(), 7)
+	assertContains(t, mustErr(t, err), `GET /api/v1/connections/7: field id in the answer is "7", not a number`)
 }

@@ -2,6 +2,7 @@ package flosumapi
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -123,7 +124,7 @@ func TestListConnectionsPage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		srv.ResetRequests()
-		got, err := client.ListConnectionsPage(context.Background(), tt.search, tt.page, tt.limit)
+		got, err := listConnectionsPage(context.Background(), client, tt.search, tt.page, tt.limit)
 		if err != nil {
 			t.Fatalf("ListConnectionsPage(%q, %d, %d): %v", tt.search, tt.page, tt.limit, err)
 		}
@@ -272,5 +273,41 @@ func TestKeepAliveAndCloseIdleConnections(t *testing.T) {
 	}
 	if n := srv.ConnectionsOpened(); n != 2 {
 		t.Errorf("after CloseIdleConnections, %d connections were opened in all, want 2", n)
+	}
+}
+
+// TestAnswersMatchRequests: a read by id must answer that id, and an org-id
+// lookup an id of 1 or more; anything else is an *UnexpectedAnswerError
+// naming both values, and is not remembered.
+func TestAnswersMatchRequests(t *testing.T) {
+	srv := startServer(t, 10)
+	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/3", Status: 200, Times: 1, Body: withField(t, validConnection, "id", "999")})
+	orgIDs := map[string]string{"0": testserver.OrgID(1), "-1": testserver.OrgID(2)}
+	for raw, orgID := range orgIDs {
+		srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/connectionId/" + orgID, Status: 200, Times: 1, Body: `{"connectionId":` + raw + `}`})
+	}
+	client, _ := clientFor(t, srv)
+
+	_, err := client.GetConnection(context.Background(), 3)
+	var unexpected *UnexpectedAnswerError
+	if !errors.As(err, &unexpected) || unexpected.Field != "id" || unexpected.Want != "3" || unexpected.Got != "999" {
+		t.Fatalf("GetConnection(3) answered by 999: %v (%T)", err, err)
+	}
+	if text := mustErr(t, err); text != "GET /api/v1/connections/3: the answer's id is 999, where 3 was expected" {
+		t.Errorf("error text %q", text)
+	}
+	if got, err := client.GetConnection(context.Background(), 3); err != nil || got.ID != 3 {
+		t.Errorf("GetConnection(3) again: %+v, %v (the wrong answer must not be remembered)", got, err)
+	}
+
+	for raw, orgID := range orgIDs {
+		_, err := client.GetConnectionID(context.Background(), orgID)
+		if !errors.As(err, &unexpected) || unexpected.Field != "connectionId" || unexpected.Got != raw {
+			t.Fatalf("lookup answered %s: %v (%T)", raw, err, err)
+		}
+		want := "GET /api/v1/connections/connectionId/" + orgID + ": the answer's connectionId is " + raw + ", where a connection id (1 or more) was expected"
+		if text := mustErr(t, err); text != want {
+			t.Errorf("error text %q, want %q", text, want)
+		}
 	}
 }

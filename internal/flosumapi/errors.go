@@ -105,6 +105,32 @@ func (e *TransportError) Error() string {
 
 func (e *TransportError) Unwrap() error { return e.Err }
 
+// BodyTooLargeError is an answer larger than the client reads (a full page
+// of a list is ~300 KB). It is not retried: it would be as large again.
+type BodyTooLargeError struct {
+	Method, Path string
+	// Limit is the most the client reads of one answer, in bytes.
+	Limit int64
+}
+
+func (e *BodyTooLargeError) Error() string {
+	return fmt.Sprintf("%s %s: the answer is larger than %d bytes, the most the client reads of one answer", e.Method, e.Path, e.Limit)
+}
+
+// UnexpectedAnswerError is a well-formed answer that does not fit the
+// question, such as another connection than the one asked for.
+type UnexpectedAnswerError struct {
+	Path string
+	// Field is the answer's field, such as "id".
+	Field string
+	// Want is what was asked for or expected, Got what came back.
+	Want, Got string
+}
+
+func (e *UnexpectedAnswerError) Error() string {
+	return fmt.Sprintf("GET %s: the answer's %s is %s, where %s was expected", e.Path, e.Field, e.Got, e.Want)
+}
+
 // errorBody is the NestJS error shape: message is a string or an array.
 type errorBody struct {
 	Message    json.RawMessage `json:"message"`
@@ -118,7 +144,7 @@ type errorBody struct {
 // disguise it.
 func newAPIError(method, path string, resp *http.Response, body []byte, attempts int, token secret) *APIError {
 	apiErr := &APIError{Method: method, Path: path, StatusCode: resp.StatusCode, Attempts: attempts}
-	name, messages, ok := DecodeErrorBody(body)
+	name, messages, ok := decodeErrorBody(body)
 	if !ok {
 		apiErr.Snippet = snippet([]byte(token.hide(string(body))))
 		return apiErr
@@ -131,9 +157,9 @@ func newAPIError(method, path string, resp *http.Response, body []byte, attempts
 	return apiErr
 }
 
-// DecodeErrorBody reads the API's error JSON. ok is false when the body is
+// decodeErrorBody reads the API's error JSON. ok is false when the body is
 // not that shape, in which case the caller shows a snippet instead.
-func DecodeErrorBody(body []byte) (name string, messages []string, ok bool) {
+func decodeErrorBody(body []byte) (name string, messages []string, ok bool) {
 	var eb errorBody
 	if err := json.Unmarshal(body, &eb); err != nil || (eb.Message == nil && eb.Error == nil && eb.StatusCode == nil) {
 		return "", nil, false

@@ -50,7 +50,7 @@ func TestErrorBadRequestMessageArray(t *testing.T) {
 	srv := startServer(t, 10)
 	client, _ := clientFor(t, srv)
 
-	_, err := client.ListConnectionsPage(context.Background(), "", 0, 5000)
+	_, err := listConnectionsPage(context.Background(), client, "", 0, 5000)
 	text := mustErr(t, err)
 	if !IsBadRequest(err) {
 		t.Errorf("IsBadRequest(%q) = false", text)
@@ -259,9 +259,9 @@ func TestDecodeErrorBody(t *testing.T) {
 		{body: `{"foo":"bar"}`},
 	}
 	for _, tt := range tests {
-		name, msgs, ok := DecodeErrorBody([]byte(tt.body))
+		name, msgs, ok := decodeErrorBody([]byte(tt.body))
 		if ok != tt.wantOK || name != tt.wantName || !slices.Equal(msgs, tt.wantMsgs) {
-			t.Errorf("DecodeErrorBody(%s) = %q, %q, %v; want %q, %q, %v", tt.body, name, msgs, ok, tt.wantName, tt.wantMsgs, tt.wantOK)
+			t.Errorf("decodeErrorBody(%s) = %q, %q, %v; want %q, %q, %v", tt.body, name, msgs, ok, tt.wantName, tt.wantMsgs, tt.wantOK)
 		}
 	}
 }

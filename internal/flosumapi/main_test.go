@@ -206,6 +206,11 @@ func jsonOf(t testing.TB, v any) string {
 	return string(data)
 }
 
+// listConnectionsPage reads one page of the connections list.
+func listConnectionsPage(ctx context.Context, c *Client, search string, number, limit int) (*page[ConnectionSummary], error) {
+	return connectionsList(search).readPage(ctx, c, number, limit)
+}
+
 // pageOf returns the page number of a list request.
 func pageOf(r *http.Request) string { return r.URL.Query().Get("page") }
 

@@ -1,142 +1,137 @@
 package flosumapi
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
 
 // maxBodyBytes bounds what one answer may hold (a full page is ~300 KB).
-const maxBodyBytes = 64 << 20
+const maxBodyBytes int64 = 64 << 20
 
-// checkRetry decides whether an attempt is retried: on 429, 502, 503 and 504,
-// on connection errors, and on a body cut off mid-way. It reads the body here
-// so that a connection reset while reading it is retried like any other.
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
+// maxRetryAfter caps how long a Retry-After header can make us wait.
+const maxRetryAfter = 60 * time.Second
+
+var errBodyTooLarge = errors.New("the answer is too large")
+
+// send makes up to MaxRetries+1 attempts of req and returns the last answer
+// with its body, or the last error, and how many attempts were made. An
+// attempt holds one of the client's slots while it is in flight (request
+// sent, body read) and none while it waits to be retried.
+func (c *Client) send(req *http.Request) (resp *http.Response, body []byte, attempts int, err error) {
+	ctx := req.Context()
+	for attempts = 1; ; attempts++ {
+		resp, body, err = c.attempt(req)
+		reason := c.retryReason(ctx, resp, err)
+		if reason == "" || attempts > c.maxRetries {
+			if err != nil && ctx.Err() == nil && !errors.Is(err, errBodyTooLarge) {
+				err = fmt.Errorf("giving up after %d attempt(s): %w", attempts, err)
+			}
+			return resp, body, attempts, err
+		}
+		c.log.Warn(ctx, "Retrying Flosum API request", map[string]any{
+			"method": req.Method, "path": req.URL.Path, "attempt": attempts + 1, "max_attempts": c.maxRetries + 1, "reason": reason,
+		})
+		timer := time.NewTimer(c.backoff(attempts-1, resp))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, nil, attempts, ctx.Err()
+		case <-timer.C:
+		}
 	}
-	record := attemptsOf(ctx)
+}
+
+// attempt sends req once, within one of the client's slots, and reads the
+// answer's body.
+func (c *Client) attempt(req *http.Request) (*http.Response, []byte, error) {
+	if err := c.acquire(req.Context()); err != nil {
+		return nil, nil, err
+	}
+	defer c.release()
+	resp, err := c.http.Do(req)
 	if err != nil {
-		retry, policyErr := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
-		record.lastFailure = c.redact(c.explainTimeout(err)).Error()
-		return retry, policyErr
+		return nil, nil, err
 	}
-	if readErr := bufferBody(resp); readErr != nil {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	switch {
+	case err != nil:
+		return resp, nil, fmt.Errorf("reading the answer: %w", err)
+	case int64(len(body)) > maxBodyBytes:
+		return resp, nil, errBodyTooLarge
+	}
+	return resp, body, nil
+}
+
+// acquire takes one of the client's request slots, waiting for one if all are
+// in use; release gives it back.
+func (c *Client) acquire(ctx context.Context) error {
+	select {
+	case c.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (c *Client) release() { <-c.slots }
+
+// retryReason says why an attempt is retried, or "" when it is not: it is
+// on 429, 502, 503 and 504, on connection errors that go-retryablehttp deems
+// transient, and on a body cut off mid-way; not on an answer too large, which
+// would be as large again.
+func (c *Client) retryReason(ctx context.Context, resp *http.Response, err error) string {
+	switch {
+	case ctx.Err() != nil || errors.Is(err, errBodyTooLarge):
+		return ""
+	case err != nil:
+		if retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !retry {
+			return ""
 		}
-		if errors.Is(readErr, errBodyTooLarge) {
-			return false, nil // the same answer would be too large again
-		}
-		record.lastFailure = "reading the answer: " + c.redact(readErr).Error()
-		return true, nil
+		return c.redact(c.explainTimeout(err)).Error()
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		record.lastFailure = fmt.Sprintf("HTTP %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+		reason := fmt.Sprintf("HTTP %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 		if retryAfter := resp.Header.Get("Retry-After"); retryAfter != "" {
-			record.lastFailure += ", Retry-After: " + retryAfter
+			reason += ", Retry-After: " + retryAfter
 		}
-		return true, nil
+		return reason
 	}
-	return false, nil
+	return ""
 }
 
-var errBodyTooLarge = fmt.Errorf("the answer is larger than %d bytes", maxBodyBytes)
-
-// bufferBody reads resp's body into memory and puts it back readable. On a
-// read error the body is replaced by one that returns that error.
-func bufferBody(resp *http.Response) error {
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
-	_ = resp.Body.Close()
-	if err == nil && len(data) > maxBodyBytes {
-		err = errBodyTooLarge
+// backoff is the wait before retry number attempt (from 0): what a 429 or 503
+// asked for in Retry-After, capped at maxRetryAfter, or else go-retryablehttp's
+// exponential backoff between RetryWaitMin and RetryWaitMax with equal
+// jitter (at least half of it, so that it still grows).
+func (c *Client) backoff(attempt int, resp *http.Response) time.Duration {
+	if wait, ok := retryAfter(resp); ok {
+		return wait
 	}
-	if err != nil {
-		resp.Body = io.NopCloser(errReader{err})
-		return err
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(data))
-	return nil
-}
-
-type errReader struct{ err error }
-
-func (r errReader) Read([]byte) (int, error) { return 0, r.err }
-
-// readBody returns the body that checkRetry buffered.
-func readBody(resp *http.Response) ([]byte, error) {
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, fmt.Errorf("reading the answer: %w", err)
-	}
-	return data, nil
-}
-
-// giveUp is called when retries are exhausted: the last answer, if any, is
-// returned as it is so that its error body can be reported.
-func giveUp(resp *http.Response, err error, attempts int) (*http.Response, error) {
-	if resp != nil && resp.Body != nil && err == nil {
-		return resp, nil
-	}
-	if resp != nil && resp.Body != nil {
-		_ = resp.Body.Close()
-	}
-	if err == nil {
-		err = errors.New("no answer")
-	}
-	return nil, fmt.Errorf("giving up after %d attempt(s): %w", attempts, err)
-}
-
-// backoff honours Retry-After on 429 and 503 (capped at MaxRetryAfter) and
-// otherwise waits exponentially longer, with jitter, between min and max.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if wait, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return wait
-		}
-	}
-	wait := maxWait
-	if attempt < 32 {
-		if exp := minWait << attempt; exp > 0 && exp < maxWait {
-			wait = exp
-		}
-	}
-	// Equal jitter: at least half the exponential wait, so it still grows.
-	half := wait / 2
+	half := retryablehttp.DefaultBackoff(c.retryWaitMin, c.retryWaitMax, attempt, nil) / 2
 	return half + rand.N(half+1) //nolint:gosec // jitter needs no cryptographic randomness
 }
 
-// ParseRetryAfter reads a Retry-After value, in seconds or as an HTTP-date
-// relative to now. The wait is capped at MaxRetryAfter; a date in the past
-// means no wait. ok is false when the value is absent or malformed.
-func ParseRetryAfter(value string, now time.Time) (wait time.Duration, ok bool) {
-	value = strings.TrimSpace(value)
-	if value == "" {
+// retryAfter reads the Retry-After header of a 429 or 503 with
+// go-retryablehttp's parser (seconds, or an RFC 1123 date), capped at
+// maxRetryAfter. ok is false when there is none it can read.
+func retryAfter(resp *http.Response) (wait time.Duration, ok bool) {
+	// DefaultBackoff returns the header's wait when it has one, and otherwise
+	// min×2^attempt: -1 with these arguments.
+	const none = -1
+	switch wait = retryablehttp.DefaultBackoff(none, none, 0, resp); {
+	case wait == none:
 		return 0, false
+	case wait < 0: // more seconds than a Duration holds
+		return maxRetryAfter, true
 	}
-	if seconds, err := strconv.ParseInt(value, 10, 64); err == nil {
-		if seconds < 0 {
-			return 0, false
-		}
-		if seconds > int64(MaxRetryAfter/time.Second) {
-			return MaxRetryAfter, true
-		}
-		return time.Duration(seconds) * time.Second, true
-	}
-	at, err := http.ParseTime(value)
-	if err != nil {
-		return 0, false
-	}
-	return min(max(at.Sub(now), 0), MaxRetryAfter), true
+	return min(wait, maxRetryAfter), true
 }

@@ -29,7 +29,7 @@ func TestSecretNeverInErrors(t *testing.T) {
 		want string
 	}{
 		{name: "404", call: getConnection(999)},
-		{name: "400 array", call: func(c *Client) error { _, err := c.ListConnectionsPage(context.Background(), "", 0, 0); return err }},
+		{name: "400 array", call: func(c *Client) error { _, err := listConnectionsPage(context.Background(), c, "", 0, 0); return err }},
 		{name: "401", setup: func(_ *testing.T, _ *testserver.Server, cfg *Config) { cfg.AccessToken = secretToken + "-expired" }, call: getConnection(1)},
 		{name: "403", setup: fault(testserver.Fault{Status: 403, Body: `{"message":"Forbidden resource","statusCode":403}`}), call: getConnection(1)},
 		{name: "500", setup: fault(testserver.Fault{Status: 500}), call: getConnection(1)},
