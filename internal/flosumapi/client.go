@@ -92,6 +92,10 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	secrets := newRedactor(token)
+	redirects, err := newRedirectPolicy(baseURL, "base URL", secrets)
+	if err != nil {
+		return nil, err
+	}
 	c := &Client{
 		baseURL:     baseURL,
 		token:       token,
@@ -103,13 +107,14 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.http = &retryablehttp.Client{
 		HTTPClient: &http.Client{
-			Transport: &loggingTransport{next: transport, log: cfg.Logger, secrets: secrets},
-			Timeout:   cfg.RequestTimeout,
+			Transport:     &loggingTransport{next: transport, log: cfg.Logger, secrets: secrets},
+			CheckRedirect: redirects.checkRedirect,
+			Timeout:       cfg.RequestTimeout,
 		},
 		RetryWaitMin:   cfg.RetryWaitMin,
 		RetryWaitMax:   cfg.RetryWaitMax,
 		RetryMax:       cfg.MaxRetries,
-		CheckRetry:     c.checkRetry,
+		CheckRetry:     noRetryOnRedirect(c.checkRetry),
 		Backoff:        backoff,
 		ErrorHandler:   giveUp,
 		RequestLogHook: c.logAttempt,
