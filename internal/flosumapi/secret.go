@@ -70,9 +70,13 @@ func (r *redactor) Add(secret string) {
 	if secret == "" {
 		return
 	}
+	forms := secretForms(secret)
+	if clean := sanitize(secret); clean != secret && clean != "" {
+		forms = append(forms, secretForms(clean)...) // what hide compares with
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, form := range secretForms(secret) {
+	for _, form := range forms {
 		if !slices.Contains(r.forms, form) {
 			r.forms = append(r.forms, form)
 		}
@@ -86,13 +90,17 @@ func (r *redactor) Add(secret string) {
 // U+FFFD, which decoders such as encoding/json put for an invalid byte, is
 // dropped too, so that a secret split by one is hidden as well.
 func (r *redactor) hide(text string) string {
-	text = strings.ReplaceAll(strings.ToValidUTF8(text, ""), string(utf8.RuneError), "")
+	text = sanitize(text)
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	for _, form := range r.forms {
 		text = strings.ReplaceAll(text, form, redacted)
 	}
 	return text
+}
+
+func sanitize(text string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(text, ""), string(utf8.RuneError), "")
 }
 
 // hideError returns err with every secret hidden in its text; err stays

@@ -183,6 +183,18 @@ func TestRedactorSanitisesFirst(t *testing.T) {
 	}
 }
 
+// A secret that is not valid UTF-8 (a client secret read from a file, say)
+// is still hidden once hide has sanitised the text.
+func TestRedactorHidesInvalidUTF8Secret(t *testing.T) {
+	t.Parallel()
+	r := newRedactor("client-\xffsecret-42")
+	for _, text := range []string{"x client-\xffsecret-42 y", "x client-secret-42 y", "x " + base64.StdEncoding.EncodeToString([]byte("client-\xffsecret-42")) + " y"} {
+		if got := r.hide(text); got != "x [REDACTED] y" {
+			t.Errorf("%q hidden as %q", text, got)
+		}
+	}
+}
+
 // Secrets can be added while other goroutines hide text.
 func TestRedactorConcurrentAdd(t *testing.T) {
 	t.Parallel()
