@@ -11,15 +11,21 @@ import (
 
 // CheckBaseURL accepts an absolute https URL, or http for a loopback host
 // (anywhere else the token would cross the network in clear), without
-// credentials, query or fragment. It returns the URL without a trailing
+// credentials, query or fragment, even an empty one. It returns the URL without a trailing
 // slash.
 func CheckBaseURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Scheme == "" {
 		return "", fmt.Errorf("base URL %q is not an absolute URL", raw)
 	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("base URL %q must not carry credentials, a query or a fragment", u.Redacted())
+	// ForceQuery and the '#' catch an empty query or fragment ("/?", "/#"),
+	// which would put the API's paths after them.
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || strings.Contains(raw, "#") {
+		shown := raw // u.String() would drop an empty fragment
+		if u.User != nil {
+			shown = u.Redacted()
+		}
+		return "", fmt.Errorf("base URL %q must not carry credentials, a query or a fragment (not even an empty \"?\" or \"#\")", shown)
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "https":

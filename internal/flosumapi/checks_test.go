@@ -53,6 +53,11 @@ func TestCheckBaseURL(t *testing.T) {
 		"https://backup.example.com?x=1":   "a query",
 		"https://backup.example.com/#frag": "a fragment",
 		"https://exa mple.com":             "not an absolute URL",
+		"https://x.example/?":              `"https://x.example/?" must not carry credentials, a query or a fragment (not even an empty "?" or "#")`,
+		"https://x.example?":               `"https://x.example?" must not carry`,
+		"https://x.example/#":              `"https://x.example/#" must not carry credentials, a query or a fragment (not even an empty "?" or "#")`,
+		"https://x.example/flosum#":        `"https://x.example/flosum#" must not carry`,
+		"https://x.example/?#":             `"https://x.example/?#" must not carry`,
 	}
 	for raw, want := range bad {
 		got, err := CheckBaseURL(raw)

@@ -29,7 +29,8 @@ const (
 type Config struct {
 	// BaseURL is the API's root, such as https://backup-us.flosum.app.
 	BaseURL string
-	// AccessToken is sent as a bearer token; it never appears in errors or logs.
+	// AccessToken is sent as a bearer token; it never appears in errors or
+	// logs. Whitespace around it is trimmed (see CheckAccessToken).
 	AccessToken string
 	// UserAgent is sent with every request.
 	UserAgent string
@@ -56,6 +57,7 @@ type Config struct {
 type Client struct {
 	baseURL                    string
 	token                      string
+	secrets                    *redactor
 	userAgent                  string
 	http                       *http.Client
 	log                        Logger
@@ -73,8 +75,9 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.AccessToken == "" {
-		return nil, errors.New("an access token is required")
+	token, err := CheckAccessToken(cfg.AccessToken)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("max retries must be 0 or more, not %d", cfg.MaxRetries)
@@ -99,13 +102,20 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	secrets := newRedactor(token)
+	redirects, err := newRedirectPolicy(baseURL, "base URL", secrets)
+	if err != nil {
+		return nil, err
+	}
 	return &Client{
 		baseURL:   baseURL,
-		token:     cfg.AccessToken,
+		token:     token,
+		secrets:   secrets,
 		userAgent: cfg.UserAgent,
 		http: &http.Client{
-			Transport: &loggingTransport{next: transport, log: cfg.Logger, token: secret(cfg.AccessToken)},
-			Timeout:   cfg.RequestTimeout,
+			Transport:     &loggingTransport{next: transport, log: cfg.Logger, secrets: secrets},
+			CheckRedirect: redirects.checkRedirect,
+			Timeout:       cfg.RequestTimeout,
 		},
 		log:          cfg.Logger,
 		maxRetries:   cfg.MaxRetries,
@@ -176,11 +186,11 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Attempts: attempts, Err: c.explainTimeout(err)})
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, newAPIError(http.MethodGet, path, resp, body, attempts, secret(c.token))
+		return nil, newAPIError(http.MethodGet, path, resp, body, attempts, c.secrets)
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
 		return nil, &APIError{Method: http.MethodGet, Path: path, StatusCode: resp.StatusCode, Attempts: attempts,
-			Messages: []string{fmt.Sprintf("expected a JSON answer but got Content-Type %q", ct)}, Snippet: snippet([]byte(secret(c.token).hide(string(body))))}
+			Messages: []string{fmt.Sprintf("expected a JSON answer but got Content-Type %q", ct)}, Snippet: snippet([]byte(c.secrets.hide(string(body))))}
 	}
 	return body, nil
 }
@@ -205,33 +215,8 @@ func (c *Client) explainTimeout(err error) error {
 	return err
 }
 
-// redact hides the access token in an error's text, whatever quoted it.
-func (c *Client) redact(err error) error {
-	if err == nil || !strings.Contains(err.Error(), c.token) {
-		return err
-	}
-	return &redactedError{err: err, token: secret(c.token)}
-}
-
-// secret is the access token, with the one way of hiding it in text.
-type secret string
-
-const redacted = "[REDACTED]"
-
-func (s secret) hide(text string) string {
-	if s == "" {
-		return text
-	}
-	return strings.ReplaceAll(text, string(s), redacted)
-}
-
-type redactedError struct {
-	err   error
-	token secret
-}
-
-func (e *redactedError) Error() string { return e.token.hide(e.err.Error()) }
-func (e *redactedError) Unwrap() error { return e.err }
+// redact hides every secret in an error's text, whatever quoted it.
+func (c *Client) redact(err error) error { return c.secrets.hideError(err) }
 
 func isJSON(contentType string) bool {
 	mediaType, _, _ := strings.Cut(strings.ToLower(contentType), ";")

@@ -142,16 +142,16 @@ type errorBody struct {
 // whatever the answer quotes (a server or proxy may echo the request's
 // Authorization header), after JSON decoding, so that escapes cannot
 // disguise it.
-func newAPIError(method, path string, resp *http.Response, body []byte, attempts int, token secret) *APIError {
+func newAPIError(method, path string, resp *http.Response, body []byte, attempts int, secrets *redactor) *APIError {
 	apiErr := &APIError{Method: method, Path: path, StatusCode: resp.StatusCode, Attempts: attempts}
 	name, messages, ok := decodeErrorBody(body)
 	if !ok {
-		apiErr.Snippet = snippet([]byte(token.hide(string(body))))
+		apiErr.Snippet = snippet([]byte(secrets.hide(string(body))))
 		return apiErr
 	}
-	apiErr.ErrorName = token.hide(name)
+	apiErr.ErrorName = secrets.hide(name)
 	for i, m := range messages {
-		messages[i] = token.hide(m)
+		messages[i] = secrets.hide(m)
 	}
 	apiErr.Messages = messages
 	return apiErr

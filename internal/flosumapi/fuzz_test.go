@@ -391,7 +391,7 @@ func FuzzDecodeErrorBody(f *testing.F) {
 			t.Fatalf("body %q is not JSON but was read as the API's error", body)
 		}
 		resp := &http.Response{StatusCode: 502}
-		apiErr := newAPIError("GET", "/p", resp, body, 1, secret(secretToken))
+		apiErr := newAPIError("GET", "/p", resp, body, 1, newRedactor(secretToken))
 		text := apiErr.Error()
 		if strings.Contains(text, secretToken) {
 			t.Fatalf("error text %q quotes the token", text)

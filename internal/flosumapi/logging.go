@@ -26,23 +26,23 @@ func (discardLogger) Warn(context.Context, string, map[string]any)  {}
 type loggingTransport struct {
 	next http.RoundTripper
 	log  Logger
-	// token is also hidden wherever else it shows, such as a response
+	// secrets are also hidden wherever else they show, such as a response
 	// header that quotes the request's.
-	token secret
+	secrets *redactor
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	t.log.Debug(ctx, "Sending Flosum API request", map[string]any{
 		"method":  req.Method,
-		"url":     t.token.hide(req.URL.Redacted()),
+		"url":     t.secrets.hide(req.URL.Redacted()),
 		"headers": t.redactHeaders(req.Header),
 	})
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
-	fields := map[string]any{"method": req.Method, "url": t.token.hide(req.URL.Redacted()), "duration_ms": time.Since(start).Milliseconds()}
+	fields := map[string]any{"method": req.Method, "url": t.secrets.hide(req.URL.Redacted()), "duration_ms": time.Since(start).Milliseconds()}
 	if err != nil {
-		fields["error"] = t.token.hide(err.Error())
+		fields["error"] = t.secrets.hide(err.Error())
 		t.log.Debug(ctx, "Flosum API request failed", fields)
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (t *loggingTransport) redactHeaders(h http.Header) map[string]string {
 			out[name] = redacted
 			continue
 		}
-		out[name] = t.token.hide(strings.Join(values, ", "))
+		out[name] = t.secrets.hide(strings.Join(values, ", "))
 	}
 	return out
 }

@@ -89,7 +89,7 @@ func (c *Client) release() { <-c.slots }
 // would be as large again.
 func (c *Client) retryReason(ctx context.Context, resp *http.Response, err error) string {
 	switch {
-	case ctx.Err() != nil || errors.Is(err, errBodyTooLarge):
+	case ctx.Err() != nil || errors.Is(err, errBodyTooLarge) || errors.As(err, new(*RedirectError)):
 		return ""
 	case err != nil:
 		if retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !retry {
