@@ -1,7 +1,7 @@
 package provider
 
 import (
-	"context"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
@@ -142,9 +141,7 @@ output "org_id_18" {
   value = provider::flosum::salesforce_id_18(%[2]q)
 }
 `, tn.connectionID, tn.orgID),
-		ConfigStateChecks: []statecheck.StateCheck{relationCheck(func(s accState) error {
-			return s.agree(tn)
-		})},
+		ConfigStateChecks: []statecheck.StateCheck{relationCheck(func(s accState) error { return s.agree(tn) })},
 	})
 }
 
@@ -154,29 +151,50 @@ type accState struct {
 	outputs map[string]any
 }
 
-// relationCheck is a state check over an accState.
-type relationCheck func(accState) error
+// stateModule is a module of Terraform's JSON state.
+type stateModule struct {
+	Resources []struct {
+		Address string         `json:"address"`
+		Values  map[string]any `json:"values"`
+	} `json:"resources"`
+	ChildModules []stateModule `json:"child_modules"`
+}
 
-func (f relationCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
-		resp.Error = errors.New("the state has no values")
-		return
-	}
-	s := accState{values: map[string]map[string]any{}, outputs: map[string]any{}}
-	var walk func(*tfjson.StateModule)
-	walk = func(m *tfjson.StateModule) {
-		for _, r := range m.Resources {
-			s.values[r.Address] = r.AttributeValues
+// relationCheck is a state check over an accState.
+func relationCheck(f func(accState) error) statecheck.StateCheck {
+	return stateCheckFunc(func(stateJSON []byte) error {
+		var state struct {
+			Values *struct {
+				Outputs map[string]struct {
+					Value any `json:"value"`
+				} `json:"outputs"`
+				RootModule stateModule `json:"root_module"`
+			} `json:"values"`
 		}
-		for _, child := range m.ChildModules {
-			walk(child)
+		decoder := json.NewDecoder(bytes.NewReader(stateJSON))
+		decoder.UseNumber()
+		if err := decoder.Decode(&state); err != nil {
+			return err
 		}
-	}
-	walk(req.State.Values.RootModule)
-	for name, o := range req.State.Values.Outputs {
-		s.outputs[name] = o.Value
-	}
-	resp.Error = f(s)
+		if state.Values == nil {
+			return errors.New("the state has no values")
+		}
+		s := accState{values: map[string]map[string]any{}, outputs: map[string]any{}}
+		var walk func(stateModule)
+		walk = func(m stateModule) {
+			for _, r := range m.Resources {
+				s.values[r.Address] = r.Values
+			}
+			for _, child := range m.ChildModules {
+				walk(child)
+			}
+		}
+		walk(state.Values.RootModule)
+		for name, o := range state.Values.Outputs {
+			s.outputs[name] = o.Value
+		}
+		return f(s)
+	})
 }
 
 // connectionFields are the attributes a list element shares with
