@@ -11,145 +11,98 @@ import (
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
 )
 
-// errorCase runs one step expected to fail against srv.
-func errorCase(t *testing.T, srv *testserver.Server, providerExtra, dataSources string, want ...string) {
-	t.Helper()
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      providerBlock(srv, providerExtra) + dataSources,
-			ExpectError: errRe(want...),
-		}},
-	})
-}
-
-func TestAPIErrors_wrongToken(t *testing.T) {
+// Errors of the API, each reported with what was asked and what to do, and
+// retried or not as the answer calls for.
+func TestAPIErrors_reported(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, 3)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "flosum" {
-  base_url     = %q
-  access_token = "expired-token"
-}
-
-data "flosum_connection" "test" {
-  id = 1
-}
-`, srv.URL),
-			ExpectError: errRe("Invalid Flosum Access Token", "HTTP 401", "the connection with id 1", "invalid or expired", "FLOSUM_ACCESS_TOKEN"),
-		}},
-	})
-	reqs := srv.Requests()
-	if len(reqs) != 1 || reqs[0].Authorization != "Bearer expired-token" {
-		t.Errorf("want one request (401 is not retried) with the configured token, got %+v", reqs)
+	fault := func(f testserver.Fault) func(*testserver.Server) {
+		return func(srv *testserver.Server) { srv.AddFault(f) }
 	}
-}
-
-func TestAPIErrors_forbidden(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t, 3)
-	srv.AddFault(testserver.Fault{PathPrefix: listPath, Status: http.StatusForbidden,
-		Body: `{"message":"Forbidden resource","error":"Forbidden","statusCode":403}`})
-	errorCase(t, srv, "", `data "flosum_connections" "all" {}`,
-		"Flosum Access Denied", "HTTP 403", "the list of connections", "the API said: Forbidden resource", "FLOSUM_ACCESS_TOKEN")
-	if got := srv.RequestCount(); got != 1 {
-		t.Errorf("requests = %d, want 1 (403 is not retried)", got)
-	}
-}
-
-func TestAPIErrors_badRequestShowsEveryMessage(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t, 3)
-	srv.AddFault(testserver.Fault{PathPrefix: listPath, Status: http.StatusBadRequest,
-		Body: `{"error":"Bad Request","message":["search must be a string","limit must not be greater than 2000"],"statusCode":400}`})
-	errorCase(t, srv, "", `data "flosum_connections" "x" { search = "Sales" }`,
-		"Flosum API Rejected The Request", `the connections matching search "Sales"`, "HTTP 400",
-		"- search must be a string", "- limit must not be greater than 2000", "Correct the arguments")
-	if got := srv.RequestCount(); got != 1 {
-		t.Errorf("requests = %d, want 1 (400 is not retried)", got)
-	}
-}
-
-func TestAPIErrors_serverError(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t, 3)
-	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/2", Status: http.StatusInternalServerError,
-		Body: `{"statusCode":500,"message":"Internal server error"}`})
-	errorCase(t, srv, "", `data "flosum_connection" "x" { id = 2 }`,
-		"Flosum API Error", "HTTP 500", "the connection with id 2", "Internal server error")
-	if got := srv.RequestCount(); got != 1 {
-		t.Errorf("requests = %d, want 1 (500 is not retried)", got)
-	}
-}
-
-// A proxy's HTML error page is summarised, without its markup.
-func TestAPIErrors_proxyHTMLPage(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t, 3)
-	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/2", Status: http.StatusBadGateway, ContentType: "text/html",
-		Body: `<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>`})
-	errorCase(t, srv, "max_retries = 0", `data "flosum_connection" "x" { id = 2 }`,
-		"Flosum API Unavailable", "HTTP 502", "502 Bad Gateway 502 Bad Gateway nginx", "run Terraform again later")
-}
-
-// A 429 with Retry-After: 0 twice, then the answer: three requests, and the
-// data is right.
-func TestAPIErrors_tooManyRequestsRetried(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t, 5)
-	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/4", Times: 2, Status: http.StatusTooManyRequests, RetryAfter: "0",
-		Body: `{"message":"ThrottlerException: Too Many Requests","statusCode":429}`})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(srv, "") + `data "flosum_connection" "test" { id = 4 }`,
-			Check: checkNow(func() error {
-				if got := srv.RequestCount(); got != 3 {
-					return fmt.Errorf("requests = %d, want 3 (two 429s, then the answer): %+v", got, srv.Requests())
-				}
-				if got := countPath(srv, "/api/v1/connections/4"); got != 3 {
-					return fmt.Errorf("requests for id 4 = %d, want 3", got)
-				}
-				return nil
-			}),
-			ConfigStateChecks: expectConnection("data.flosum_connection.test", seeded(5, 4), testserver.OrgID(4)),
-		}},
-	})
-}
-
-func TestAPIErrors_noRetriesWithMaxRetriesZero(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t, 3)
-	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/1", Status: http.StatusServiceUnavailable, RetryAfter: "0",
-		Body: `{"message":"Service Unavailable","statusCode":503}`})
-	errorCase(t, srv, "max_retries = 0", `data "flosum_connection" "x" { id = 1 }`,
-		"Flosum API Unavailable", "the connection with id 1", "HTTP 503")
-	if got := srv.RequestCount(); got != 1 {
-		t.Errorf("requests = %d, want 1 with max_retries = 0", got)
-	}
-}
-
-func TestAPIErrors_retriesExhausted(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t, 3)
-	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/1", Status: http.StatusServiceUnavailable, RetryAfter: "0",
-		Body: `{"message":"Service Unavailable","statusCode":503}`})
-	errorCase(t, srv, "max_retries = 2", `data "flosum_connection" "x" { id = 1 }`,
-		"Flosum API Unavailable", "the connection with id 1", "HTTP 503 Service Unavailable", "(after 3 attempts)", "raise max_retries")
-	if got := srv.RequestCount(); got != 3 {
-		t.Errorf("requests = %d, want 3 (one try and two retries)", got)
-	}
-}
-
-func TestAPIErrors_unreachable(t *testing.T) {
-	t.Parallel()
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
+	unavailable := testserver.Fault{PathPrefix: "/api/v1/connections/1", Status: http.StatusServiceUnavailable, RetryAfter: "0",
+		Body: `{"message":"Service Unavailable","statusCode":503}`}
+	errorCases(t, map[string]errorCase{
+		"403, not retried": {
+			setup: fault(testserver.Fault{PathPrefix: listPath, Status: http.StatusForbidden,
+				Body: `{"message":"Forbidden resource","error":"Forbidden","statusCode":403}`}),
+			config:   `data "flosum_connections" "all" {}`,
+			want:     []string{"Flosum Access Denied", "HTTP 403", "the list of connections", "the API said: Forbidden resource", "FLOSUM_ACCESS_TOKEN"},
+			requests: 1,
+		},
+		"400 shows every message, not retried": {
+			setup: fault(testserver.Fault{PathPrefix: listPath, Status: http.StatusBadRequest,
+				Body: `{"error":"Bad Request","message":["search must be a string","limit must not be greater than 2000"],"statusCode":400}`}),
+			config: `data "flosum_connections" "x" { search = "Sales" }`,
+			want: []string{"Flosum API Rejected The Request", `the connections matching search "Sales"`, "HTTP 400",
+				"- search must be a string", "- limit must not be greater than 2000", "Correct the arguments"},
+			requests: 1,
+		},
+		"500, not retried": {
+			setup: fault(testserver.Fault{PathPrefix: "/api/v1/connections/2", Status: http.StatusInternalServerError,
+				Body: `{"statusCode":500,"message":"Internal server error"}`}),
+			config:   `data "flosum_connection" "x" { id = 2 }`,
+			want:     []string{"Flosum API Error", "HTTP 500", "the connection with id 2", "Internal server error"},
+			requests: 1,
+		},
+		// A proxy's HTML error page is summarised, without its markup.
+		"a proxy's HTML page": {
+			setup: fault(testserver.Fault{PathPrefix: "/api/v1/connections/2", Status: http.StatusBadGateway, ContentType: "text/html",
+				Body: `<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>`}),
+			providerArgs: "max_retries = 0",
+			config:       `data "flosum_connection" "x" { id = 2 }`,
+			want:         []string{"Flosum API Unavailable", "HTTP 502", "502 Bad Gateway 502 Bad Gateway nginx", "run Terraform again later"},
+			requests:     1,
+		},
+		"503 with max_retries = 0": {
+			setup:        fault(unavailable),
+			providerArgs: "max_retries = 0",
+			config:       `data "flosum_connection" "x" { id = 1 }`,
+			want:         []string{"Flosum API Unavailable", "the connection with id 1", "HTTP 503"},
+			requests:     1,
+		},
+		"503 until the retries run out": {
+			setup:        fault(unavailable),
+			providerArgs: "max_retries = 2",
+			config:       `data "flosum_connection" "x" { id = 1 }`,
+			want:         []string{"Flosum API Unavailable", "the connection with id 1", "HTTP 503 Service Unavailable", "(after 3 attempts)", "raise max_retries"},
+			requests:     3, // one try and two retries
+		},
+		// A 200 answer that does not match the API's schema.
+		"an unexpected answer": {
+			setup:    fault(testserver.Fault{PathPrefix: "/api/v1/connections/3", Status: http.StatusOK, Body: `{"id":3,"name":"x"}`}),
+			config:   `data "flosum_connection" "x" { id = 3 }`,
+			want:     []string{"Unexpected Flosum API Response", "the connection with id 3", "field externalId in the answer is missing (required)"},
+			requests: 1,
+		},
+		// A list whose total changes between pages is read again, then
+		// reported.
+		"a list changed while reading": {
+			seed: 2500,
+			setup: func(srv *testserver.Server) {
+				srv.SetListHook(func(r *http.Request, page *testserver.ListPage) {
+					if r.URL.Query().Get("page") == "2" {
+						page.Total++
+					}
+				})
+			},
+			config:   `data "flosum_connections" "all" {}`,
+			want:     []string{"Connections List Changed While Reading", "page 1 said there were 2500 connections, page 2 said 2501", "in 3 tries"},
+			requests: 6, // three reads of two pages
+		},
+		// When every attempt runs out of request_timeout, the user is told
+		// the API could not be reached and to raise request_timeout, not
+		// that the request was cancelled.
+		"request_timeout on every attempt": {
+			setup: fault(testserver.Fault{PathPrefix: "/api/v1/connections/1", Delay: 5 * time.Second}),
+			providerArgs: `
+  request_timeout = "200ms"
+  max_retries     = 1
+`,
+			config:   `data "flosum_connection" "x" { id = 1 }`,
+			want:     []string{"Cannot Reach The Flosum API", "the connection with id 1", "request timeout of 200ms", "raise request_timeout"},
+			requests: 2, // timed-out attempts are retried
+		},
+		"unreachable": {
+			config: `
 provider "flosum" {
   base_url     = "http://127.0.0.1:1"
   access_token = "t"
@@ -160,51 +113,53 @@ data "flosum_connection" "x" {
   id = 1
 }
 `,
-			ExpectError: errRe("Cannot Reach The Flosum API", "the connection with id 1", "connection refused", "region or base_url"),
-		}},
+			want: []string{"Cannot Reach The Flosum API", "the connection with id 1", "connection refused", "region or base_url"},
+		},
 	})
 }
 
-// A 200 answer that does not match the API's schema.
-func TestAPIErrors_unexpectedResponse(t *testing.T) {
+func TestAPIErrors_wrongToken(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, 3)
-	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/3", Status: http.StatusOK, Body: `{"id":3,"name":"x"}`})
-	errorCase(t, srv, "", `data "flosum_connection" "x" { id = 3 }`,
-		"Unexpected Flosum API Response", "the connection with id 3", "field externalId in the answer is missing (required)")
+	terraformTest(t, resource.TestStep{
+		Config: fmt.Sprintf(`
+provider "flosum" {
+  base_url     = %q
+  access_token = "expired-token"
 }
 
-// A list whose total changes between pages is read again, then reported.
-func TestAPIErrors_listChangedWhileReading(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t, 2500)
-	srv.SetListHook(func(r *http.Request, page *testserver.ListPage) {
-		if r.URL.Query().Get("page") == "2" {
-			page.Total++
-		}
+data "flosum_connection" "test" {
+  id = 1
+}
+`, srv.URL),
+		ExpectError: errRe("Invalid Flosum Access Token", "HTTP 401", "the connection with id 1", "invalid or expired", "FLOSUM_ACCESS_TOKEN"),
 	})
-	errorCase(t, srv, "", `data "flosum_connections" "all" {}`,
-		"Connections List Changed While Reading", "page 1 said there were 2500 connections, page 2 said 2501", "in 3 tries")
-	if got := len(listRequests(srv)); got != 6 {
-		t.Errorf("list requests = %d, want 6 (three reads of two pages)", got)
+	reqs := srv.Requests()
+	if len(reqs) != 1 || reqs[0].Authorization != "Bearer expired-token" {
+		t.Errorf("want one request (401 is not retried) with the configured token, got %+v", reqs)
 	}
 }
 
-// When every attempt runs out of request_timeout, the user is told the API
-// could not be reached and to raise request_timeout, not that the request
-// was cancelled.
-func TestAPIErrors_requestTimeoutIsTransportError(t *testing.T) {
+// A 429 with Retry-After: 0 twice, then the answer: three requests, and the
+// data is right.
+func TestAPIErrors_tooManyRequestsRetried(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, 3)
-	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/1", Delay: 5 * time.Second})
-	errorCase(t, srv, `
-  request_timeout = "200ms"
-  max_retries     = 1
-`, `data "flosum_connection" "x" { id = 1 }`,
-		"Cannot Reach The Flosum API", "the connection with id 1", "request timeout of 200ms", "raise request_timeout")
-	if got := srv.RequestCount(); got != 2 {
-		t.Errorf("requests = %d, want 2 (timed-out attempts are retried)", got)
-	}
+	srv := startServer(t, 5)
+	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/4", Times: 2, Status: http.StatusTooManyRequests, RetryAfter: "0",
+		Body: `{"message":"ThrottlerException: Too Many Requests","statusCode":429}`})
+	terraformTest(t, resource.TestStep{
+		Config: providerBlock(srv, "") + `data "flosum_connection" "test" { id = 4 }`,
+		Check: checkNow(func() error {
+			if got := srv.RequestCount(); got != 3 {
+				return fmt.Errorf("requests = %d, want 3 (two 429s, then the answer): %+v", got, srv.Requests())
+			}
+			if got := countPath(srv, "/api/v1/connections/4"); got != 3 {
+				return fmt.Errorf("requests for id 4 = %d, want 3", got)
+			}
+			return nil
+		}),
+		ConfigStateChecks: expectConnection("data.flosum_connection.test", seeded(5, 4), testserver.OrgID(4)),
+	})
 }
 
 // A base_url with a wrong path: the API's 404 for an unknown route is
@@ -212,10 +167,8 @@ func TestAPIErrors_requestTimeoutIsTransportError(t *testing.T) {
 func TestAPIErrors_wrongBaseURLPath(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, 3)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	terraformTest(t, resource.TestStep{
+		Config: fmt.Sprintf(`
 provider "flosum" {
   base_url     = "%s/backup"
   access_token = %q
@@ -223,8 +176,7 @@ provider "flosum" {
 
 data "flosum_connections" "all" {}
 `, srv.URL, srv.Token()),
-			ExpectError: errRe("Flosum API Endpoint Not Found", "The Flosum API answered 404 for the list of connections.", "Check base_url: it should be the API's root URL"),
-		}},
+		ExpectError: errRe("Flosum API Endpoint Not Found", "The Flosum API answered 404 for the list of connections.", "Check base_url: it should be the API's root URL"),
 	})
 	reqs := srv.Requests()
 	if len(reqs) != 1 || reqs[0].Path != "/backup/api/v1/connections" {
@@ -240,27 +192,24 @@ func TestAPIErrors_gatewayErrorsRetried(t *testing.T) {
 	for id, status := range map[int]int{1: http.StatusBadGateway, 2: http.StatusServiceUnavailable, 3: http.StatusGatewayTimeout} {
 		srv.AddFault(testserver.Fault{PathPrefix: fmt.Sprintf("/api/v1/connections/%d", id), Times: 1, Status: status})
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerBlock(srv, "") + `
+	terraformTest(t, resource.TestStep{
+		Config: providerBlock(srv, "") + `
 data "flosum_connection" "c" {
   count = 3
   id    = count.index + 1
 }
 `,
-			Check: checkNow(func() error {
-				for id := 1; id <= 3; id++ {
-					if got := countPath(srv, fmt.Sprintf("/api/v1/connections/%d", id)); got != 2 {
-						return fmt.Errorf("requests for id %d = %d, want 2", id, got)
-					}
+		Check: checkNow(func() error {
+			for id := 1; id <= 3; id++ {
+				if got := countPath(srv, fmt.Sprintf("/api/v1/connections/%d", id)); got != 2 {
+					return fmt.Errorf("requests for id %d = %d, want 2", id, got)
 				}
-				return nil
-			}),
-			ConfigStateChecks: append(append(
-				expectConnection("data.flosum_connection.c[0]", seeded(5, 1), testserver.OrgID(1)),
-				expectConnection("data.flosum_connection.c[1]", seeded(5, 2), testserver.OrgID(2))...),
-				expectConnection("data.flosum_connection.c[2]", seeded(5, 3), testserver.OrgID(3))...),
-		}},
+			}
+			return nil
+		}),
+		ConfigStateChecks: append(append(
+			expectConnection("data.flosum_connection.c[0]", seeded(5, 1), testserver.OrgID(1)),
+			expectConnection("data.flosum_connection.c[1]", seeded(5, 2), testserver.OrgID(2))...),
+			expectConnection("data.flosum_connection.c[2]", seeded(5, 3), testserver.OrgID(3))...),
 	})
 }

@@ -52,10 +52,8 @@ func TestProvider_maxConcurrentRequestsBoundsInFlight(t *testing.T) {
 	ts := httptest.NewServer(counter)
 	t.Cleanup(ts.Close)
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	terraformTest(t, resource.TestStep{
+		Config: fmt.Sprintf(`
 provider "flosum" {
   base_url                = %q
   access_token            = %q
@@ -67,21 +65,20 @@ data "flosum_connection" "c" {
   id    = count.index + 1
 }
 `, ts.URL, api.Token()),
-			Check: checkNow(func() error {
-				if got := api.RequestCount(); got != 20 {
-					return fmt.Errorf("requests = %d, want 20", got)
-				}
-				if peak := counter.Peak(); peak > 2 {
-					return fmt.Errorf("%d requests were in flight at once, want at most 2", peak)
-				} else if peak < 2 {
-					return fmt.Errorf("at most %d request was in flight: the data sources were not read concurrently", peak)
-				}
-				return nil
-			}),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectAttr("data.flosum_connection.c[0]", "name", knownvalue.StringExact("Sales Production 1")),
-				expectAttr("data.flosum_connection.c[19]", "name", knownvalue.StringExact(seeded(20, 20).Name)),
-			},
-		}},
+		Check: checkNow(func() error {
+			if got := api.RequestCount(); got != 20 {
+				return fmt.Errorf("requests = %d, want 20", got)
+			}
+			if peak := counter.Peak(); peak > 2 {
+				return fmt.Errorf("%d requests were in flight at once, want at most 2", peak)
+			} else if peak < 2 {
+				return fmt.Errorf("at most %d request was in flight: the data sources were not read concurrently", peak)
+			}
+			return nil
+		}),
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectAttr("data.flosum_connection.c[0]", "name", knownvalue.StringExact("Sales Production 1")),
+			expectAttr("data.flosum_connection.c[19]", "name", knownvalue.StringExact(seeded(20, 20).Name)),
+		},
 	})
 }

@@ -10,13 +10,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/flosum/terraform-provider-flosum/internal/flosumapi"
 )
 
-var _ datasource.DataSourceWithConfigure = (*connectionsDataSource)(nil)
+var _ directReader = (*connectionsDataSource)(nil)
 
 // maxSearchLength is the API's limit on the search term.
 const maxSearchLength = 80
@@ -94,29 +95,23 @@ func (d *connectionsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config connectionsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state, diags := readConnections(ctx, d.client, resp.State.Schema.Type().TerraformType(ctx), config.Search, config.SalesforceOrgType)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.State.Raw = state
+	readDirectly(ctx, d, req, resp)
 }
 
-// readConnections lists the connections and builds flosum_connections' whole
-// state. Both the data source's Read and the protocol server's direct read
-// (protocol_server.go) use it, so they cannot differ.
-func readConnections(ctx context.Context, client *flosumapi.Client, stateType tftypes.Type, search, orgType types.String) (tftypes.Value, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	all, err := client.ListConnections(ctx, search.ValueString())
+// readState makes flosum_connections a directReader: its state can hold
+// tens of thousands of connections.
+func (d *connectionsDataSource) readState(ctx context.Context, config tfsdk.Config) (tftypes.Value, diag.Diagnostics) {
+	var args connectionsModel
+	diags := config.Get(ctx, &args)
+	if diags.HasError() {
+		return tftypes.Value{}, diags
+	}
+	search := args.Search.ValueString()
+	all, err := d.client.ListConnections(ctx, search)
 	if err != nil {
 		what := "the list of connections"
-		if search.ValueString() != "" {
-			what = fmt.Sprintf("the connections matching search %q", search.ValueString())
+		if search != "" {
+			what = fmt.Sprintf("the connections matching search %q", search)
 		}
 		diags.Append(apiErrorDiagnostic(err, request{
 			what:            what,
@@ -125,7 +120,7 @@ func readConnections(ctx context.Context, client *flosumapi.Client, stateType tf
 		}))
 		return tftypes.Value{}, diags
 	}
-	state, err := connectionsState(ctx, stateType, search, orgType, all)
+	state, err := connectionsState(ctx, config.Schema.Type().TerraformType(ctx), args.Search, args.SalesforceOrgType, all)
 	if err != nil {
 		diags.AddError("Unable To Build The Connections State", "This is a bug in the provider; please report it: "+err.Error())
 	}

@@ -80,23 +80,20 @@ output "lists_ok" {
 		statecheck.ExpectKnownOutputValue("lists_ok", knownvalue.Bool(true)),
 	)
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: config,
-			Check: checkNow(func() error {
-				// One read of 300 data sources: 300 distinct requests, plus
-				// a retry for each fault served.
-				if got, want := srv.RequestCount(), 300+srv.RandomFaultsServed(); got != want {
-					return fmt.Errorf("requests = %d, want %d (300 + one retry per fault)", got, want)
-				}
-				if got := len(listRequests(srv)); got < 100 {
-					return fmt.Errorf("list requests = %d, want at least 100", got)
-				}
-				return nil
-			}),
-			ConfigStateChecks: checks,
-		}},
+	terraformTest(t, resource.TestStep{
+		Config: config,
+		Check: checkNow(func() error {
+			// One read of 300 data sources: 300 distinct requests, plus
+			// a retry for each fault served.
+			if got, want := srv.RequestCount(), 300+srv.RandomFaultsServed(); got != want {
+				return fmt.Errorf("requests = %d, want %d (300 + one retry per fault)", got, want)
+			}
+			if got := len(listRequests(srv)); got < 100 {
+				return fmt.Errorf("list requests = %d, want at least 100", got)
+			}
+			return nil
+		}),
+		ConfigStateChecks: checks,
 	})
 	if srv.RandomFaultsServed() == 0 {
 		t.Error("no random fault was served: the test did not exercise retries")

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -13,36 +16,90 @@ import (
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
 )
 
-// TestProtocolServer_readsConnectionsAsTheFrameworkDoes checks that the
-// direct read of flosum_connections answers byte for byte what the
-// framework's path answers, for every combination of arguments, and that
-// other data sources still go through the framework.
-func TestProtocolServer_readsConnectionsAsTheFrameworkDoes(t *testing.T) {
+// directReadArguments gives, for each data source that is a directReader,
+// the configurations (arguments set; every other attribute null) for which
+// its direct answer must be the framework's. A data source that opts in
+// without them fails TestDirectReaders_answerAsTheFrameworkDoes.
+var directReadArguments = map[string][]map[string]any{
+	"flosum_connections": {
+		{}, {"search": "Sales"}, {"salesforce_org_type": "PRODUCTION"},
+		{"search": "Finance", "salesforce_org_type": "SANDBOX"}, {"search": "no such connection"},
+	},
+}
+
+// TestDirectReaders_answerAsTheFrameworkDoes checks, for every data source
+// of the provider that is a directReader, that the protocol server's direct
+// answer is byte for byte the framework's, for several configurations and
+// for a failing read; and that other data sources still go through the
+// framework.
+func TestDirectReaders_answerAsTheFrameworkDoes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	srv := startServer(t, 2345)
 	direct := configuredServer(t, NewProtocol6Server("test")(), srv)
 	framework := configuredServer(t, providerserver.NewProtocol6(New("test")())(), srv)
-	stateType := connectionsStateType(ctx)
+	badSrv := startServer(t, 3)
+	badDirect := configuredServerWithToken(t, NewProtocol6Server("test")(), badSrv, "wrong-token")
+	badFramework := configuredServerWithToken(t, providerserver.NewProtocol6(New("test")())(), badSrv, "wrong-token")
 
-	for _, args := range [][2]string{{"", ""}, {"Sales", ""}, {"", "PRODUCTION"}, {"Finance", "SANDBOX"}, {"no such connection", ""}} {
-		t.Run(fmt.Sprintf("search=%q,type=%q", args[0], args[1]), func(t *testing.T) {
-			req := &tfprotov6.ReadDataSourceRequest{TypeName: "flosum_connections", Config: connectionsConfig(t, stateType, args[0], args[1])}
-			got := readState(t, direct, req)
-			want := readState(t, framework, req)
-			if !bytes.Equal(got, want) {
-				t.Fatalf("the direct read's state (%d bytes) differs from the framework's (%d bytes)", len(got), len(want))
+	p := newProvider("test")
+	readers := 0
+	for _, factory := range p.DataSources(ctx) {
+		if _, ok := factory().(directReader); !ok {
+			continue
+		}
+		readers++
+		var md datasource.MetadataResponse
+		factory().Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "flosum"}, &md)
+		typeName := md.TypeName
+		configs := directReadArguments[typeName]
+		if len(configs) < 3 {
+			t.Errorf("%s is a directReader but directReadArguments gives it %d configurations: give it at least 3", typeName, len(configs))
+			continue
+		}
+		for _, args := range configs {
+			t.Run(fmt.Sprintf("%s %v", typeName, args), func(t *testing.T) {
+				req := &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: dataSourceConfig(t, direct, typeName, args)}
+				got := readState(t, direct, req)
+				if want := readState(t, framework, req); !bytes.Equal(got, want) {
+					t.Fatalf("the direct read's state (%d bytes) differs from the framework's (%d bytes)", len(got), len(want))
+				}
+				if len(got) < 10 {
+					t.Fatalf("state of %d bytes is implausibly small", len(got))
+				}
+			})
+		}
+
+		// A failing read: the same diagnostics, and no state; the same
+		// requests (one: 401 is not retried).
+		t.Run(typeName+" failing", func(t *testing.T) {
+			req := &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: dataSourceConfig(t, direct, typeName, configs[0])}
+			before := badSrv.RequestCount()
+			got, err := badDirect.ReadDataSource(ctx, req)
+			if err != nil || got.State != nil || len(got.Diagnostics) != 1 || got.Diagnostics[0].Summary != "Invalid Flosum Access Token" {
+				t.Fatalf("read with a wrong token = %+v, %v; want one Invalid Flosum Access Token diagnostic and no state", got, err)
 			}
-			if len(got) < 10 {
-				t.Fatalf("state of %d bytes is implausibly small", len(got))
+			directRequests := badSrv.RequestCount() - before
+			want, err := badFramework.ReadDataSource(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if frameworkRequests := badSrv.RequestCount() - before - directRequests; directRequests != 1 || frameworkRequests != 1 {
+				t.Errorf("the failing reads made %d (direct) and %d (framework) requests, want 1 each", directRequests, frameworkRequests)
+			}
+			if g, w := fmt.Sprint(diagnosticTexts(got.Diagnostics)), fmt.Sprint(diagnosticTexts(want.Diagnostics)); g != w {
+				t.Errorf("diagnostics differ:\n direct    %s\n framework %s", g, w)
 			}
 		})
+	}
+	if readers == 0 {
+		t.Fatal("no data source is a directReader: the protocol server has nothing to read directly")
 	}
 
 	// Other data sources still go through the framework: flosum_connection
 	// is served, with the same state as the framework's own server gives.
 	t.Run("flosum_connection", func(t *testing.T) {
-		req := &tfprotov6.ReadDataSourceRequest{TypeName: "flosum_connection", Config: connectionConfig(t, direct, 3)}
+		req := &tfprotov6.ReadDataSourceRequest{TypeName: "flosum_connection", Config: dataSourceConfig(t, direct, "flosum_connection", map[string]any{"id": 3})}
 		got := readState(t, direct, req)
 		if want := readState(t, framework, req); !bytes.Equal(got, want) {
 			t.Fatalf("flosum_connection's state (%d bytes) differs from the framework's (%d bytes)", len(got), len(want))
@@ -51,51 +108,118 @@ func TestProtocolServer_readsConnectionsAsTheFrameworkDoes(t *testing.T) {
 			t.Errorf("flosum_connection with id 3 has name %q, want %q", name, testserver.Seed(3)[2].Name)
 		}
 	})
-
-	// A failing read is answered with the diagnostic, and no state.
-	bad := configuredServerWithToken(t, NewProtocol6Server("test")(), srv, "wrong-token")
-	before := srv.CountRequests("/api/v1/connections")
-	resp, err := bad.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "flosum_connections", Config: connectionsConfig(t, stateType, "", "")})
-	if err != nil || len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary != "Invalid Flosum Access Token" || resp.State != nil {
-		t.Fatalf("read with a wrong token = %+v, %v; want one Invalid Flosum Access Token diagnostic", resp, err)
-	}
-	if got := srv.CountRequests("/api/v1/connections") - before; got != 1 {
-		t.Errorf("the failing read made %d requests, want 1 (401 is not retried)", got)
-	}
 }
 
-// connectionsConfig is flosum_connections' configuration; "" means null.
-func connectionsConfig(t *testing.T, stateType tftypes.Type, search, orgType string) *tfprotov6.DynamicValue {
-	t.Helper()
-	str := func(s string) tftypes.Value {
-		if s == "" {
-			return tftypes.NewValue(tftypes.String, nil)
+// frameworkReads counts the reads the protocol server leaves to the
+// framework, and passes them on to ProviderServer when there is one.
+type frameworkReads struct {
+	tfprotov6.ProviderServer
+	reads int
+}
+
+func (f *frameworkReads) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	f.reads++
+	if f.ProviderServer == nil {
+		return &tfprotov6.ReadDataSourceResponse{}, nil
+	}
+	return f.ProviderServer.ReadDataSource(ctx, req)
+}
+
+// TestProtocolServer_leavesTheUnusualToTheFramework checks which reads the
+// protocol server answers itself: a directReader's, configured, with known
+// values; everything else goes to the framework.
+func TestProtocolServer_leavesTheUnusualToTheFramework(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := startServer(t, 5)
+	counted := func(server tfprotov6.ProviderServer) (tfprotov6.ProviderServer, *frameworkReads) {
+		s := server.(*protocolServer) //nolint:forcetypeassert // NewProtocol6Server makes one
+		counter := &frameworkReads{ProviderServer: s.ProviderServer}
+		s.ProviderServer = counter
+		return s, counter
+	}
+	configured, reads := counted(configuredServer(t, NewProtocol6Server("test")(), srv))
+	read := func(server tfprotov6.ProviderServer, typeName string, args map[string]any) *tfprotov6.ReadDataSourceResponse {
+		resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: dataSourceConfig(t, configured, typeName, args)})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return tftypes.NewValue(tftypes.String, s)
+		return resp
 	}
-	attrTypes := stateType.(tftypes.Object).AttributeTypes //nolint:forcetypeassert // a schema's type is an object
-	config, err := tfprotov6.NewDynamicValue(stateType, tftypes.NewValue(stateType, map[string]tftypes.Value{
-		"search": str(search), "salesforce_org_type": str(orgType),
-		"total":       tftypes.NewValue(tftypes.Number, nil),
-		"ids":         tftypes.NewValue(attrTypes["ids"], nil),
-		"connections": tftypes.NewValue(attrTypes["connections"], nil),
-	}))
-	if err != nil {
-		t.Fatal(err)
+
+	if resp := read(configured, "flosum_connections", map[string]any{"search": "Sales"}); resp.State == nil || len(resp.Diagnostics) > 0 || reads.reads != 0 {
+		t.Fatalf("a known configuration: %+v, %d reads left to the framework; want a state read directly", resp, reads.reads)
 	}
-	return &config
+	read(configured, "flosum_connections", map[string]any{"search": tftypes.UnknownValue})
+	if reads.reads != 1 {
+		t.Errorf("an unknown search: %d reads left to the framework, want 1", reads.reads)
+	}
+	read(configured, "flosum_connection", map[string]any{"id": 2})
+	if reads.reads != 2 {
+		t.Errorf("flosum_connection: %d reads left to the framework, want 2", reads.reads)
+	}
+
+	// Not configured: the framework's (here a stand-in, as the framework
+	// would read with no client).
+	unconfigured := NewProtocol6Server("test")().(*protocolServer) //nolint:forcetypeassert // as above
+	standIn := &frameworkReads{}
+	unconfigured.ProviderServer = standIn
+	read(unconfigured, "flosum_connections", map[string]any{})
+	if standIn.reads != 1 {
+		t.Errorf("not configured: %d reads left to the framework, want 1", standIn.reads)
+	}
 }
 
-// connectionConfig is flosum_connection's configuration with id set and
+// TestProtocolDiagnostics_asTheFrameworkDoes checks the conversion of
+// diagnostics with attribute paths.
+func TestProtocolDiagnostics_asTheFrameworkDoes(t *testing.T) {
+	t.Parallel()
+	var diags diag.Diagnostics
+	diags.AddAttributeError(path.Root("salesforce_org_id"), "Invalid Salesforce Org ID", "detail")
+	diags.AddAttributeWarning(path.Root("connections").AtListIndex(2).AtName("name"), "Odd Name", "detail 2")
+	diags.AddAttributeWarning(path.Root("tags").AtMapKey("team"), "Odd Tag", "detail 3")
+	diags.AddWarning("Plain Warning", "detail 4")
+	got := diagnosticTexts(protocolDiagnostics(context.Background(), diags))
+	want := []string{
+		`ERROR|Invalid Salesforce Org ID|detail|AttributeName("salesforce_org_id")`,
+		`WARNING|Odd Name|detail 2|AttributeName("connections").ElementKeyInt(2).AttributeName("name")`,
+		`WARNING|Odd Tag|detail 3|AttributeName("tags").ElementKeyString("team")`,
+		`WARNING|Plain Warning|detail 4|`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("diagnostics = %q, want %q", got, want)
+	}
+}
+
+// diagnosticTexts renders protocol diagnostics for comparison.
+func diagnosticTexts(diags []*tfprotov6.Diagnostic) []string {
+	out := make([]string, len(diags))
+	for i, d := range diags {
+		attr := ""
+		if d.Attribute != nil {
+			attr = d.Attribute.String()
+		}
+		out[i] = fmt.Sprintf("%s|%s|%s|%s", d.Severity, d.Summary, d.Detail, attr)
+	}
+	return out
+}
+
+// dataSourceConfig is a data source's configuration with args set and
 // every other attribute null.
-func connectionConfig(t *testing.T, server tfprotov6.ProviderServer, id int64) *tfprotov6.DynamicValue {
+func dataSourceConfig(t *testing.T, server tfprotov6.ProviderServer, typeName string, args map[string]any) *tfprotov6.DynamicValue {
 	t.Helper()
-	objectType := dataSourceType(t, server, "flosum_connection")
+	objectType := dataSourceType(t, server, typeName)
 	values := map[string]tftypes.Value{}
 	for name, typ := range objectType.AttributeTypes {
 		values[name] = tftypes.NewValue(typ, nil)
 	}
-	values["id"] = tftypes.NewValue(tftypes.Number, id)
+	for name, v := range args {
+		typ, ok := objectType.AttributeTypes[name]
+		if !ok {
+			t.Fatalf("%s has no attribute %s", typeName, name)
+		}
+		values[name] = tftypes.NewValue(typ, v)
+	}
 	config, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, values))
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -34,9 +33,6 @@ var (
 type flosumProvider struct {
 	version string
 	getenv  func(string) string
-	// client is the client Configure made, for the protocol server's direct
-	// read of flosum_connections (protocol_server.go).
-	client atomic.Pointer[flosumapi.Client]
 }
 
 // providerModel maps the provider block.
@@ -159,7 +155,6 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		"base_url": s.baseURL, "request_timeout": s.requestTimeout.String(), "max_retries": s.maxRetries,
 		"max_concurrent_requests": s.maxConcurrentRequests,
 	})
-	p.client.Store(client)
 	resp.DataSourceData = client
 }
 

@@ -124,28 +124,25 @@ func TestProvider_configFromEnvironment(t *testing.T) {
 	t.Setenv(envBaseURL, srv.URL)
 	t.Setenv(envAccessToken, srv.Token())
 	t.Setenv("TF_APPEND_USER_AGENT", "env-test/1")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
+	terraformTest(t, resource.TestStep{
+		Config: `
 provider "flosum" {}
 
 data "flosum_connection" "test" {
   id = 4
 }
 `,
-			Check: checkNow(func() error {
-				reqs := srv.Requests()
-				if len(reqs) != 1 {
-					return fmt.Errorf("requests = %+v", reqs)
-				}
-				if !strings.HasSuffix(reqs[0].UserAgent, " env-test/1") || !strings.HasPrefix(reqs[0].UserAgent, "terraform-provider-flosum/test terraform/") {
-					return fmt.Errorf("User-Agent = %q", reqs[0].UserAgent)
-				}
-				return nil
-			}),
-			ConfigStateChecks: expectConnection("data.flosum_connection.test", seeded(5, 4), testserver.OrgID(4)),
-		}},
+		Check: checkNow(func() error {
+			reqs := srv.Requests()
+			if len(reqs) != 1 {
+				return fmt.Errorf("requests = %+v", reqs)
+			}
+			if !strings.HasSuffix(reqs[0].UserAgent, " env-test/1") || !strings.HasPrefix(reqs[0].UserAgent, "terraform-provider-flosum/test terraform/") {
+				return fmt.Errorf("User-Agent = %q", reqs[0].UserAgent)
+			}
+			return nil
+		}),
+		ConfigStateChecks: expectConnection("data.flosum_connection.test", seeded(5, 4), testserver.OrgID(4)),
 	})
 }
 
@@ -156,13 +153,7 @@ func TestProvider_configFromEnvironmentNoProviderBlock(t *testing.T) {
 	t.Setenv(envAccessToken, srv.Token())
 	t.Setenv(envMaxRetries, "0")
 	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/5", Status: 503, RetryAfter: "0", Body: `{"message":"busy","statusCode":503}`})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      `data "flosum_connection" "test" { id = 5 }`,
-			ExpectError: errRe("Flosum API Unavailable", "HTTP 503"),
-		}},
-	})
+	terraformTest(t, failing(`data "flosum_connection" "test" { id = 5 }`, "Flosum API Unavailable", "HTTP 503"))
 	// FLOSUM_MAX_RETRIES=0 was applied: no retry.
 	if got := countPath(srv, "/api/v1/connections/5"); got != 1 {
 		t.Errorf("requests = %d, want 1 (no retries)", got)
@@ -176,19 +167,13 @@ func TestProvider_configBeatsEnvironment(t *testing.T) {
 	t.Setenv(envAccessToken, "wrong-token-from-env")
 	t.Setenv(envMaxRetries, "10")
 	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/2", Status: 503, RetryAfter: "0", Body: `{"message":"busy","statusCode":503}`})
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:            providerBlock(srv, "") + `data "flosum_connection" "test" { id = 1 }`,
-				ConfigStateChecks: expectConnection("data.flosum_connection.test", seeded(5, 1), testserver.OrgID(1)),
-			},
-			{
-				Config:      providerBlock(srv, "max_retries = 1") + `data "flosum_connection" "test" { id = 2 }`,
-				ExpectError: errRe("Flosum API Unavailable", "HTTP 503", "after 2 attempts"),
-			},
+	terraformTest(t,
+		resource.TestStep{
+			Config:            providerBlock(srv, "") + `data "flosum_connection" "test" { id = 1 }`,
+			ConfigStateChecks: expectConnection("data.flosum_connection.test", seeded(5, 1), testserver.OrgID(1)),
 		},
-	})
+		failing(providerBlock(srv, "max_retries = 1")+`data "flosum_connection" "test" { id = 2 }`, "Flosum API Unavailable", "HTTP 503", "after 2 attempts"),
+	)
 	for _, r := range srv.Requests() {
 		if r.Authorization != "Bearer "+srv.Token() {
 			t.Errorf("request sent Authorization %q, want the configured token", r.Authorization)
@@ -203,107 +188,70 @@ func TestProvider_missingToken(t *testing.T) {
 	srv := startServer(t, 3)
 	t.Setenv(envAccessToken, "")
 	t.Setenv(envBaseURL, srv.URL)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
+	terraformTest(t, failing(`
 provider "flosum" {}
 
 data "flosum_connection" "test" {
   id = 1
 }
-`,
-			ExpectError: errRe("Missing Flosum Access Token", "access_token", "FLOSUM_ACCESS_TOKEN"),
-		}},
-	})
-	if n := srv.RequestCount(); n != 0 {
-		t.Errorf("requests = %d, want none", n)
-	}
+`, "Missing Flosum Access Token", "access_token", "FLOSUM_ACCESS_TOKEN"))
+	expectRequests(t, srv, 0, "the token is checked first")
 }
 
-// providerErrorCase runs a config whose provider block is wrong and expects
-// an error before any request.
-func providerErrorCase(t *testing.T, providerBody string, want ...string) {
-	t.Helper()
-	srv := startServer(t, 3)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "flosum" {
-%s
-}
-
-data "flosum_connection" "test" {
-  id = 1
-}
-`, providerBody),
-			ExpectError: errRe(want...),
-		}},
-	})
-	if n := srv.RequestCount(); n != 0 {
-		t.Errorf("requests = %d, want none", n)
-	}
-}
-
-func TestProvider_httpBaseURLRejected(t *testing.T) {
+// Provider blocks refused before any request.
+func TestProvider_refusedBeforeAnyRequest(t *testing.T) {
 	t.Parallel()
-	providerErrorCase(t, `
+	provider := func(args string) string {
+		return "provider \"flosum\" {\n" + args + "\n}\n\ndata \"flosum_connection\" \"test\" {\n  id = 1\n}\n"
+	}
+	errorCases(t, map[string]errorCase{
+		"http base_url": {
+			config: provider(`
   base_url     = "http://backup.example.com"
-  access_token = "t"
-`, "Invalid Flosum Base URL", `"http://backup.example.com" uses http:// on a host that is not loopback`, "unencrypted")
-}
-
-func TestProvider_unknownRegion(t *testing.T) {
-	t.Parallel()
-	providerErrorCase(t, `
+  access_token = "t"`),
+			want: []string{"Invalid Flosum Base URL", `"http://backup.example.com" uses http:// on a host that is not loopback`, "unencrypted"},
+		},
+		"unknown region": {
+			config: provider(`
   region       = "eu"
-  access_token = "t"
-`, "Invalid Attribute Value Match", `Attribute region value must be one of: ["us" "de" "jp" "au"], got: "eu"`)
-}
-
-func TestProvider_noRegionNorBaseURL(t *testing.T) {
-	t.Parallel()
-	providerErrorCase(t, `
-  access_token = "t"
-`, "Missing Flosum Region", `Set region (or FLOSUM_REGION) to one of "us", "de", "jp", "au", or base_url (or FLOSUM_BASE_URL)`)
-}
-
-func TestProvider_invalidRequestTimeout(t *testing.T) {
-	t.Parallel()
-	providerErrorCase(t, `
+  access_token = "t"`),
+			want: []string{"Invalid Attribute Value Match", `Attribute region value must be one of: ["us" "de" "jp" "au"], got: "eu"`},
+		},
+		"neither region nor base_url": {
+			config: provider(`
+  access_token = "t"`),
+			want: []string{"Missing Flosum Region", `Set region (or FLOSUM_REGION) to one of "us", "de", "jp", "au", or base_url (or FLOSUM_BASE_URL)`},
+		},
+		"invalid request_timeout": {
+			config: provider(`
   region          = "us"
   access_token    = "t"
-  request_timeout = "soon"
-`, "Invalid Request Timeout", `The request timeout "soon" is not a duration; write it like "30s"`)
-}
-
-func TestProvider_negativeMaxRetries(t *testing.T) {
-	t.Parallel()
-	providerErrorCase(t, `
+  request_timeout = "soon"`),
+			want: []string{"Invalid Request Timeout", `The request timeout "soon" is not a duration; write it like "30s"`},
+		},
+		"negative max_retries": {
+			config: provider(`
   region       = "us"
   access_token = "t"
-  max_retries  = -1
-`, "Invalid Attribute Value", "Attribute max_retries value must be between 0 and 10, got: -1")
-}
-
-func TestProvider_invalidMaxConcurrentRequests(t *testing.T) {
-	t.Parallel()
-	providerErrorCase(t, `
+  max_retries  = -1`),
+			want: []string{"Invalid Attribute Value", "Attribute max_retries value must be between 0 and 10, got: -1"},
+		},
+		"max_concurrent_requests 0": {
+			config: provider(`
   region                  = "us"
   access_token            = "t"
-  max_concurrent_requests = 0
-`, "Attribute max_concurrent_requests value must be between 1 and 64, got: 0")
+  max_concurrent_requests = 0`),
+			want: []string{"Attribute max_concurrent_requests value must be between 1 and 64, got: 0"},
+		},
+	})
 }
 
 // Arguments from variables work like literals.
 func TestProvider_configFromVariables(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, 3)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	terraformTest(t, resource.TestStep{
+		Config: fmt.Sprintf(`
 variable "token" {
   type      = string
   sensitive = true
@@ -320,9 +268,8 @@ provider "flosum" {
 
 data "flosum_connections" "all" {}
 `, srv.Token(), srv.URL),
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectAttr("data.flosum_connections.all", "ids", int64List(1, 2, 3)),
-			},
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectAttr("data.flosum_connections.all", "ids", int64List(1, 2, 3)),
+		},
 	})
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
-	"github.com/flosum/terraform-provider-flosum/internal/testterraform"
 )
 
 // protoV6ProviderFactories runs the provider in-process for the real
@@ -33,26 +32,10 @@ var hermeticEnv = []string{
 	envMaxConcurrentRequests, envCACertPEM, "TF_APPEND_USER_AGENT",
 }
 
-// TestMain fails loudly, rather than letting the Terraform-driven tests
-// skip, when no terraform binary can be found.
-func TestMain(m *testing.M) { testterraform.Main(m, hermeticEnv...) }
-
 // startServer runs a test server with n seeded connections for one test.
 func startServer(t *testing.T, n int) *testserver.Server {
 	t.Helper()
 	return testserver.Start(t, testserver.Options{Connections: testserver.Seed(n)})
-}
-
-// planError runs dataSources against a test server, expects an error
-// matching want, and checks that no request reached the API: the error was
-// found at plan time.
-func planError(t *testing.T, dataSources string, want ...string) {
-	t.Helper()
-	srv := startServer(t, 3)
-	errorCase(t, srv, "", dataSources, want...)
-	if n := srv.RequestCount(); n != 0 {
-		t.Errorf("a plan-time error sent %d requests: %+v", n, srv.Requests())
-	}
 }
 
 // providerBlock configures the provider for srv; extra is added inside the

@@ -116,12 +116,9 @@ func TestSalesforceIDFunctions_terraform(t *testing.T) {
 	// Terraform calls functions without configuring the provider; OpenTofu
 	// configures it first, so the provider block is there for OpenTofu.
 	srv := startServer(t, 1)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            providerBlock(srv, "") + config.String(),
-			ConfigStateChecks: checks,
-		}},
+	terraformTest(t, resource.TestStep{
+		Config:            providerBlock(srv, "") + config.String(),
+		ConfigStateChecks: checks,
 	})
 	if n := srv.RequestCount(); n != 0 {
 		t.Errorf("the functions made %d API requests, want none: they are pure", n)
@@ -136,14 +133,11 @@ func TestSalesforceIDFunctions_terraformErrors(t *testing.T) {
 			ExpectError: errRe(append([]string{function, "Invalid Salesforce id:"}, want...)...),
 		}
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			step("salesforce_id_18", "abc", `a Salesforce id has 15 or 18 characters, "abc" has 3`),
-			step("salesforce_id_15", "abc", `"abc" has 3`),
-			step("salesforce_id_18", "00DB00000003brXMA9", `"00DB00000003brXMA9" is not a valid 18-character Salesforce id`, `suffix character '9'`),
-			step("salesforce_id_15", "001xx000003DHurAAH", `does not match the letter case`),
-			step("salesforce_id_18", "001XX000003DHURAAH", `marks character 11 ('3') as an uppercase letter`),
-		},
-	})
+	terraformTest(t,
+		step("salesforce_id_18", "abc", `a Salesforce id has 15 or 18 characters, "abc" has 3`),
+		step("salesforce_id_15", "abc", `"abc" has 3`),
+		step("salesforce_id_18", "00DB00000003brXMA9", `"00DB00000003brXMA9" is not a valid 18-character Salesforce id`, `suffix character '9'`),
+		step("salesforce_id_15", "001xx000003DHurAAH", `does not match the letter case`),
+		step("salesforce_id_18", "001XX000003DHURAAH", `marks character 11 ('3') as an uppercase letter`),
+	)
 }

@@ -72,10 +72,8 @@ func secretsScenario(t *testing.T, tokenFromEnv bool) {
 		provider = fmt.Sprintf("provider \"flosum\" {\n  base_url = %q\n}\n", srv.URL)
 	}
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: provider + fmt.Sprintf(`
+	terraformTest(t, resource.TestStep{
+		Config: provider + fmt.Sprintf(`
 data "flosum_connection" "test" {
   id = 7
 }
@@ -88,38 +86,37 @@ data "flosum_connections" "test" {
   search = "Sales"
 }
 `, org),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr("data.flosum_connection.test", "name", seeded(30, 7).Name),
-				resource.TestCheckResourceAttr("data.flosum_connection_id.test", "connection_id", "9"),
-				func(s *terraform.State) error {
-					for _, m := range s.Modules {
-						for address, r := range m.Resources {
-							if r.Primary == nil {
-								continue
-							}
-							for key, value := range r.Primary.Attributes {
-								if strings.Contains(value, token) {
-									return fmt.Errorf("%s.%s holds the access token", address, key)
-								}
+		Check: resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr("data.flosum_connection.test", "name", seeded(30, 7).Name),
+			resource.TestCheckResourceAttr("data.flosum_connection_id.test", "connection_id", "9"),
+			func(s *terraform.State) error {
+				for _, m := range s.Modules {
+					for address, r := range m.Resources {
+						if r.Primary == nil {
+							continue
+						}
+						for key, value := range r.Primary.Attributes {
+							if strings.Contains(value, token) {
+								return fmt.Errorf("%s.%s holds the access token", address, key)
 							}
 						}
 					}
-					if got := countPath(srv, "/api/v1/connections/7"); got != 2 {
-						return fmt.Errorf("requests for id 7 = %d, want 2 (a 429, then the answer)", got)
-					}
-					return nil
-				},
-			),
-			ConfigStateChecks: []statecheck.StateCheck{
-				stateCheckFunc(func(stateJSON []byte) error {
-					if !bytes.Contains(stateJSON, []byte(seeded(30, 7).UserName)) {
-						return errors.New("the JSON state does not hold the data read: the check is not looking at it")
-					}
-					return noToken("the state", stateJSON)
-				}),
-				expectAttr("data.flosum_connections.test", "total", knownvalue.Int64Exact(4)),
+				}
+				if got := countPath(srv, "/api/v1/connections/7"); got != 2 {
+					return fmt.Errorf("requests for id 7 = %d, want 2 (a 429, then the answer)", got)
+				}
+				return nil
 			},
-		}},
+		),
+		ConfigStateChecks: []statecheck.StateCheck{
+			stateCheckFunc(func(stateJSON []byte) error {
+				if !bytes.Contains(stateJSON, []byte(seeded(30, 7).UserName)) {
+					return errors.New("the JSON state does not hold the data read: the check is not looking at it")
+				}
+				return noToken("the state", stateJSON)
+			}),
+			expectAttr("data.flosum_connections.test", "total", knownvalue.Int64Exact(4)),
+		},
 	})
 
 	log, err := os.ReadFile(logPath)

@@ -39,38 +39,27 @@ provider "flosum" {
 }
 `, url, api.Token(), extra)
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		// The last step must succeed: the post-test destroy configures the
-		// provider with it.
-		Steps: []resource.TestStep{
-			{
-				Config:      provider(`ca_cert_pem = "not a certificate"`) + `data "flosum_connection" "x" { id = 2 }`,
-				ExpectError: errRe("Invalid CA Certificate", "the CA certificate PEM holds no certificate that could be parsed"),
-			},
-			{
-				Config:      provider("") + `data "flosum_connection" "x" { id = 2 }`,
-				ExpectError: errRe("Untrusted Flosum API Certificate", "certificate signed by unknown authority", "ca_cert_pem", "FLOSUM_CA_CERT_PEM"),
-			},
-			{
-				Config: provider(fmt.Sprintf("ca_cert_pem = %q", caPEM)) + `data "flosum_connection" "x" { id = 2 }`,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("data.flosum_connection.x", "name", "Service Sandbox 2"),
-					resource.TestCheckResourceAttr("data.flosum_connection.x", "salesforce_org_id", testserver.OrgID(2)),
-				),
-			},
+	// The last step must succeed: the post-test destroy configures the
+	// provider with it.
+	terraformTest(t,
+		failing(provider(`ca_cert_pem = "not a certificate"`)+`data "flosum_connection" "x" { id = 2 }`, "Invalid CA Certificate", "the CA certificate PEM holds no certificate that could be parsed"),
+		failing(provider("")+`data "flosum_connection" "x" { id = 2 }`, "Untrusted Flosum API Certificate", "certificate signed by unknown authority", "ca_cert_pem", "FLOSUM_CA_CERT_PEM"),
+		resource.TestStep{
+			Config: provider(fmt.Sprintf("ca_cert_pem = %q", caPEM)) + `data "flosum_connection" "x" { id = 2 }`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("data.flosum_connection.x", "name", "Service Sandbox 2"),
+				resource.TestCheckResourceAttr("data.flosum_connection.x", "salesforce_org_id", testserver.OrgID(2)),
+			),
 		},
-	})
+	)
 }
 
 // FLOSUM_CA_CERT_PEM works like ca_cert_pem.
 func TestProvider_caCertPEMFromEnvironment(t *testing.T) {
 	api, url, caPEM := startTLSServer(t, 4)
 	t.Setenv(envCACertPEM, caPEM)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	terraformTest(t, resource.TestStep{
+		Config: fmt.Sprintf(`
 provider "flosum" {
   base_url     = %q
   access_token = %q
@@ -80,14 +69,13 @@ data "flosum_connection" "x" {
   id = 3
 }
 `, url, api.Token()),
-			Check: resource.TestCheckResourceAttr("data.flosum_connection.x", "name", "Marketing Sandbox 3"),
-		}},
+		Check: resource.TestCheckResourceAttr("data.flosum_connection.x", "name", "Marketing Sandbox 3"),
 	})
 }
 
 func TestDataSources_configureRejectsOtherProviderData(t *testing.T) {
 	t.Parallel()
-	for _, f := range []func() datasource.DataSource{newConnectionDataSource, newConnectionsDataSource, newConnectionIDDataSource} {
+	for _, f := range newProvider("test").DataSources(context.Background()) {
 		ds, ok := f().(datasource.DataSourceWithConfigure)
 		if !ok {
 			t.Fatalf("%T cannot be configured", f())

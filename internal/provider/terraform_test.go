@@ -1,0 +1,91 @@
+package provider
+
+import (
+	"cmp"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/flosum/terraform-provider-flosum/internal/testserver"
+	"github.com/flosum/terraform-provider-flosum/internal/testterraform"
+)
+
+// TestMain fails loudly, rather than letting the Terraform-driven tests
+// skip, when no terraform binary can be found, and, under TF_ACC, when a
+// variable naming the live tenant is missing (acceptance_test.go).
+func TestMain(m *testing.M) {
+	tenant, err := liveTenantFromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL: "+err.Error())
+		os.Exit(1)
+	}
+	if tenant != nil {
+		live = tenant
+		// The token reaches Terraform as a sensitive variable, never in a
+		// configuration file; the provider's own variables are cleared
+		// below, so that only the live tests reach the tenant.
+		_ = os.Setenv("TF_VAR_"+liveTokenVariable, tenant.accessToken)
+	}
+	testterraform.Main(m, hermeticEnv...)
+}
+
+// terraformTest runs steps through the real terraform, the provider
+// in-process. Every Terraform-driven test goes through it. UnitTest, so
+// that make test runs them without TF_ACC; TF_ACC only points the live
+// tests at a real tenant.
+func terraformTest(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+}
+
+// failing is a step whose configuration must fail with an error holding
+// these phrases, in this order (errRe).
+func failing(config string, want ...string) resource.TestStep {
+	return resource.TestStep{Config: config, ExpectError: errRe(want...)}
+}
+
+// expectRequests checks, after a test, how many requests srv received.
+func expectRequests(t *testing.T, srv *testserver.Server, want int, why string) {
+	t.Helper()
+	if got := srv.RequestCount(); got != want {
+		t.Errorf("requests = %d, want %d (%s): %+v", got, want, why, srv.Requests())
+	}
+}
+
+// errorCase is a Terraform run that must fail: against a test server of
+// seed connections (3 if 0), prepared by setup, config must fail with an
+// error holding the phrases of want, in order, the server having received
+// requests requests (0: the error was found before any was sent).
+type errorCase struct {
+	seed  int
+	setup func(*testserver.Server)
+	// config follows a provider block for the test server, with
+	// providerArgs inside, unless it has its own.
+	providerArgs string
+	config       string
+	want         []string
+	requests     int
+}
+
+// errorCases runs each case as a parallel subtest with its own test server.
+func errorCases(t *testing.T, cases map[string]errorCase) {
+	t.Helper()
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startServer(t, cmp.Or(c.seed, 3))
+			if c.setup != nil {
+				c.setup(srv)
+			}
+			config := c.config
+			if !strings.Contains(config, `provider "flosum"`) {
+				config = providerBlock(srv, c.providerArgs) + config
+			}
+			terraformTest(t, failing(config, c.want...))
+			expectRequests(t, srv, c.requests, "requests the failing run sent")
+		})
+	}
+}
