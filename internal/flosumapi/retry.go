@@ -20,14 +20,14 @@ const maxRetryAfter = 60 * time.Second
 
 var errBodyTooLarge = errors.New("the answer is too large")
 
-// send makes up to MaxRetries+1 attempts of req and returns the last answer
+// send makes up to MaxRetries+1 attempts of req with hc and returns the last answer
 // with its body, or the last error, and how many attempts were made. An
 // attempt holds one of the client's slots while it is in flight (request
 // sent, body read) and none while it waits to be retried.
-func (c *Client) send(req *http.Request) (resp *http.Response, body []byte, attempts int, err error) {
+func (c *Client) send(hc *http.Client, req *http.Request) (resp *http.Response, body []byte, attempts int, err error) {
 	ctx := req.Context()
 	for attempts = 1; ; attempts++ {
-		resp, body, err = c.attempt(req)
+		resp, body, err = c.attempt(hc, req)
 		reason := c.retryReason(ctx, resp, err)
 		if reason == "" || attempts > c.maxRetries {
 			if err != nil && ctx.Err() == nil && !errors.Is(err, errBodyTooLarge) {
@@ -48,14 +48,21 @@ func (c *Client) send(req *http.Request) (resp *http.Response, body []byte, atte
 	}
 }
 
-// attempt sends req once, within one of the client's slots, and reads the
-// answer's body.
-func (c *Client) attempt(req *http.Request) (*http.Response, []byte, error) {
+// attempt sends req once with hc, within one of the client's slots, and
+// reads the answer's body. A body is rewound for each attempt.
+func (c *Client) attempt(hc *http.Client, req *http.Request) (*http.Response, []byte, error) {
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, nil, err
+		}
+		req.Body = body
+	}
 	if err := c.acquire(req.Context()); err != nil {
 		return nil, nil, err
 	}
 	defer c.release()
-	resp, err := c.http.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, nil, err
 	}
