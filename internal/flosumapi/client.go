@@ -186,19 +186,20 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 	if len(query) > 0 {
 		target += "?" + query.Encode()
 	}
-	token, err := c.accessToken(ctx)
-	if err != nil {
-		return nil, err
-	}
-	resp, body, attempts, err := c.sendGet(ctx, target, token)
-	if err == nil && resp.StatusCode == http.StatusUnauthorized && c.tokens != nil {
+	resp, body, attempts, err := c.sendGet(ctx, target)
+	renewed := err == nil && resp.StatusCode == http.StatusUnauthorized && c.tokens != nil
+	if renewed {
 		c.log.Info(ctx, "The Flosum API rejected the access token; renewing it once", map[string]any{"path": path})
-		if token, err = c.tokens.renew(ctx, token); err != nil {
+		rejected, _ := strings.CutPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")
+		if _, err = c.tokens.renew(ctx, rejected); err != nil {
 			return nil, err
 		}
 		var more int
-		resp, body, more, err = c.sendGet(ctx, target, token)
+		resp, body, more, err = c.sendGet(ctx, target)
 		attempts += more
+	}
+	if tokenErr := (*TokenError)(nil); errors.As(err, &tokenErr) {
+		return nil, err
 	}
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -210,7 +211,9 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Attempts: attempts, Err: c.explainTimeout(err)})
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, newAPIError(http.MethodGet, path, resp, body, attempts, c.secrets)
+		apiErr := newAPIError(http.MethodGet, path, resp, body, attempts, c.secrets)
+		apiErr.AfterRenewal = renewed && resp.StatusCode == http.StatusUnauthorized
+		return nil, apiErr
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
 		return nil, &APIError{Method: http.MethodGet, Path: path, StatusCode: resp.StatusCode, Attempts: attempts,
@@ -219,26 +222,31 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 	return body, nil
 }
 
-// accessToken returns the static token, or one from the token source.
-func (c *Client) accessToken(ctx context.Context) (string, error) {
-	if c.tokens == nil {
-		return c.token, nil
+// authorize sets req's bearer token: the static one, or one from the token
+// source, which may exchange the refresh token first.
+func (c *Client) authorize(req *http.Request) error {
+	token := c.token
+	if c.tokens != nil {
+		var err error
+		if token, err = c.tokens.token(req.Context()); err != nil {
+			return err
+		}
 	}
-	return c.tokens.token(ctx)
+	req.Header.Set("Authorization", "Bearer "+token)
+	return nil
 }
 
-// sendGet sends a GET of target with token, with retries.
-func (c *Client) sendGet(ctx context.Context, target, token string) (*http.Response, []byte, int, error) {
+// sendGet sends a GET of target, with retries.
+func (c *Client) sendGet(ctx context.Context, target string) (*http.Response, []byte, int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return nil, nil, 0, c.redact(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
-	return c.send(c.http, req)
+	return c.send(c.http, req, true)
 }
 
 // getJSON GETs path and decodes the answer into a T through its wire type W.

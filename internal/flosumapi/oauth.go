@@ -37,6 +37,9 @@ type OAuthConfig struct {
 	// with a new one, the client uses the new one for the rest of its life
 	// and RefreshTokenReplaced reports it.
 	RefreshToken string
+	// RefreshTokenSource says, in a TokenError, where the refresh token came
+	// from, such as "the FLOSUM_REFRESH_TOKEN environment variable".
+	RefreshTokenSource string
 }
 
 // TokenErrorKind says how an exchange at the token endpoint failed.
@@ -72,6 +75,8 @@ type TokenError struct {
 	Messages []string
 	// Attempts is how many times the request was sent.
 	Attempts int
+	// RefreshTokenSource is OAuthConfig's.
+	RefreshTokenSource string
 	// Err is the transport error (for TokenEndpointUnreachable) or the
 	// *APIError of the answer.
 	Err error
@@ -111,6 +116,7 @@ type tokenSource struct {
 	// for the Global Settings origin.
 	http     *http.Client
 	endpoint string
+	source   string     // OAuthConfig.RefreshTokenSource
 	form     url.Values // the grant without refresh_token
 	now      func() time.Time
 
@@ -143,6 +149,7 @@ func newTokenSource(c *Client, cfg OAuthConfig, transport http.RoundTripper) (*t
 		client:   c,
 		http:     &http.Client{Transport: transport, CheckRedirect: redirects.checkRedirect, Timeout: c.http.Timeout},
 		endpoint: root + TokenPath,
+		source:   cfg.RefreshTokenSource,
 		form: url.Values{
 			"grant_type": {"refresh_token"}, "redirect_uri": {cfg.RedirectURI},
 			"client_id": {cfg.ClientID}, "client_secret": {cfg.ClientSecret},
@@ -210,6 +217,9 @@ func (ts *tokenSource) exchange(ctx context.Context) (string, error) {
 		form[k] = v
 	}
 	body, err := ts.post(ctx, form)
+	if tokenErr := (*TokenError)(nil); errors.As(err, &tokenErr) {
+		tokenErr.RefreshTokenSource = ts.source
+	}
 	if err != nil {
 		return "", err
 	}
@@ -245,7 +255,7 @@ func (ts *tokenSource) post(ctx context.Context, form url.Values) ([]byte, error
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
-	resp, body, attempts, err := c.send(ts.http, req)
+	resp, body, attempts, err := c.send(ts.http, req, false)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, ctxErr

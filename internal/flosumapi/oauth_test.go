@@ -213,8 +213,9 @@ func TestOAuth_401RenewsOnce(t *testing.T) {
 			Body: `{"message":"Unauthorized","statusCode":401}`})
 		c, _ := oauthClient(t, srv)
 		_, err := c.GetConnection(t.Context(), 3)
-		if !IsUnauthorized(err) {
-			t.Fatalf("err = %v, want the 401", err)
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized || !apiErr.AfterRenewal {
+			t.Fatalf("err = %#v, want the 401 after renewal", err)
 		}
 		assertNoOAuthSecret(t, srv, err.Error())
 		if n := exchangeCount(srv); n != 2 {

@@ -31,14 +31,23 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 		decodeErr    *flosumapi.DecodeError
 		inconsistent *flosumapi.InconsistentListError
 		transportErr *flosumapi.TransportError
+		tokenErr     *flosumapi.TokenError
 	)
 	switch {
+	// A TokenError wraps the token endpoint's answer, whose 400 is not the
+	// Backup API's: it is told apart first.
+	case errors.As(err, &tokenErr):
+		return tokenErrorDiagnostic(tokenErr, req)
 	case flosumapi.IsNotFound(err):
 		summary := req.notFoundSummary
 		if summary == "" {
 			summary = "Connection Not Found"
 		}
 		return diag.NewErrorDiagnostic(summary, req.notFound)
+	case flosumapi.IsUnauthorized(err) && errors.As(err, &apiErr) && apiErr.AfterRenewal:
+		return diag.NewErrorDiagnostic("Flosum Access Token Rejected", fmt.Sprintf(
+			"The Flosum API rejected (HTTP 401) an access token the provider had just obtained from the Global Settings API, while reading %s. "+
+				"Check that region or base_url and global_settings_url name the same Flosum tenant, and that the user who authorized the connected app has access to Backup & Archive.", req.what))
 	case flosumapi.IsUnauthorized(err):
 		return diag.NewErrorDiagnostic("Invalid Flosum Access Token", fmt.Sprintf(
 			"The Flosum API rejected the access token (HTTP 401) while reading %s: the token is invalid or expired. "+
@@ -111,4 +120,50 @@ func bulletList(err error) string {
 		b.WriteString("  - " + m + "\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// tokenErrorDiagnostic explains an exchange at the Global Settings API's
+// token endpoint that gave no access token.
+func tokenErrorDiagnostic(err *flosumapi.TokenError, req request) diag.Diagnostic {
+	said := ""
+	if len(err.Messages) > 0 {
+		said = " (it said: " + strings.Join(err.Messages, "; ") + ")"
+	}
+	switch err.Kind {
+	case flosumapi.RefreshTokenRejected:
+		return diag.NewErrorDiagnostic("Flosum Refresh Token Rejected", fmt.Sprintf(
+			"Flosum's token endpoint %s rejected the refresh token from %s (HTTP %d%s) while reading %s: it is invalid, expired or revoked, "+
+				"or Flosum replaced it by a new one after it was used (refresh token rotation). "+
+				"Get a new refresh token by signing in through the connected app's authorization-code flow (see the provider's authentication guide), "+
+				"and set it in the refresh_token argument or the %s environment variable.",
+			err.URL, err.RefreshTokenSource, err.StatusCode, said, req.what, envRefreshToken))
+	case flosumapi.ClientRejected:
+		return diag.NewErrorDiagnostic("Flosum Client Credentials Rejected", fmt.Sprintf(
+			"Flosum's token endpoint %s rejected the client id or client secret (HTTP %d%s) while reading %s. "+
+				"Copy both again from the connected app (Global Settings > Security > Connected Apps) into client_id and client_secret "+
+				"(or %s and %s); the app must allow the Refresh Token flow.",
+			err.URL, err.StatusCode, said, req.what, envClientID, envClientSecret))
+	case flosumapi.RedirectURIRejected:
+		return diag.NewErrorDiagnostic("Flosum Redirect URI Rejected", fmt.Sprintf(
+			"Flosum's token endpoint %s rejected the redirect URI (HTTP %d%s) while reading %s. "+
+				"Set redirect_uri (or %s) to the redirect URI registered on the connected app, character for character.",
+			err.URL, err.StatusCode, said, req.what, envRedirectURI))
+	case flosumapi.TokenEndpointUnreachable:
+		return diag.NewErrorDiagnostic("Cannot Reach The Flosum Global Settings API", fmt.Sprintf(
+			"Getting an access token for reading %s failed: %s. Check global_settings_url (or %s; by default https://global-<region>.flosum.app from region), "+
+				"the network and any proxy (HTTPS_PROXY, NO_PROXY); for a slow API raise request_timeout or max_retries.",
+			req.what, err.Error(), envGlobalSettingsURL))
+	case flosumapi.TokenAnswerInvalid:
+		return diag.NewErrorDiagnostic("Unexpected Flosum Token Endpoint Response", fmt.Sprintf(
+			"Getting an access token for reading %s failed: %s. Check that global_settings_url (or %s) is the Global Settings API's root; "+
+				"if it is, the API may have changed: please report this to the provider's maintainers.", req.what, err.Error(), envGlobalSettingsURL))
+	}
+	if err.StatusCode >= 500 {
+		return diag.NewErrorDiagnostic("Flosum Token Endpoint Unavailable", fmt.Sprintf(
+			"Getting an access token for reading %s failed: %s. Flosum's Global Settings API may be down or overloaded: run Terraform again later, or raise max_retries.",
+			req.what, err.Error()))
+	}
+	return diag.NewErrorDiagnostic("Flosum Token Endpoint Error", fmt.Sprintf(
+		"Getting an access token for reading %s failed: %s. Check global_settings_url (or %s): it must be the Global Settings API's root, such as https://global-us.flosum.app.",
+		req.what, err.Error(), envGlobalSettingsURL))
 }

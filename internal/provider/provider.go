@@ -6,12 +6,14 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -44,6 +46,11 @@ type providerModel struct {
 	MaxRetries            types.Int64  `tfsdk:"max_retries"`
 	MaxConcurrentRequests types.Int64  `tfsdk:"max_concurrent_requests"`
 	CACertPEM             types.String `tfsdk:"ca_cert_pem"`
+	ClientID              types.String `tfsdk:"client_id"`
+	ClientSecret          types.String `tfsdk:"client_secret"`
+	RedirectURI           types.String `tfsdk:"redirect_uri"`
+	RefreshToken          types.String `tfsdk:"refresh_token"`
+	GlobalSettingsURL     types.String `tfsdk:"global_settings_url"`
 }
 
 // New returns a function that makes the provider, as providerserver wants.
@@ -66,7 +73,7 @@ func (p *flosumProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 		MarkdownDescription: "Reads Flosum Backup & Archive connections (the Salesforce orgs that Flosum backs up) through the Flosum Backup API.",
 		Attributes: map[string]schema.Attribute{
 			"access_token": schema.StringAttribute{
-				MarkdownDescription: "Bearer access token for the Flosum Backup API. Falls back to the `" + envAccessToken + "` environment variable; one of the two is required. No default. Never logged.",
+				MarkdownDescription: "Static bearer access token for the Flosum Backup API, the alternative to OAuth (`client_id`, `client_secret`, `redirect_uri`, `refresh_token`): exactly one of the two is required. Falls back to the `" + envAccessToken + "` environment variable. No default. Never logged.",
 				Optional:            true,
 				Sensitive:           true,
 			},
@@ -101,6 +108,7 @@ func (p *flosumProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 		},
 	}
+	maps.Copy(resp.Schema.Attributes, oauthSchemaAttributes())
 }
 
 func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -117,13 +125,10 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"request_timeout", config.RequestTimeout}, {"max_retries", config.MaxRetries},
 		{"max_concurrent_requests", config.MaxConcurrentRequests}, {"ca_cert_pem", config.CACertPEM},
 	} {
-		name := arg.name
-		if arg.value.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Flosum Provider Argument",
-				fmt.Sprintf("The provider cannot create the Flosum API client because %s is an unknown value. "+
-					"Set it to a value known at plan time (a literal, a variable or an environment variable), "+
-					"or target the resources it depends on first with -target.", name))
-		}
+		unknownArgument(&resp.Diagnostics, arg.name, arg.value)
+	}
+	for name, value := range oauthUnknownArguments(config) {
+		unknownArgument(&resp.Diagnostics, name, value)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -135,10 +140,11 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 
-	logger := newTokenMaskingLogger(s.accessToken)
+	logger := newTokenMaskingLogger(append(s.oauth.secrets(), s.accessToken)...)
 	client, err := flosumapi.New(flosumapi.Config{
 		BaseURL:               s.baseURL,
 		AccessToken:           s.accessToken,
+		OAuth:                 s.oauth.clientConfig(),
 		UserAgent:             userAgent(p.version, req.TerraformVersion, p.getenv("TF_APPEND_USER_AGENT")),
 		RequestTimeout:        s.requestTimeout,
 		MaxRetries:            s.maxRetries,
@@ -151,11 +157,25 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			"The provider could not set up its API client: "+err.Error()+". Check the provider arguments.")
 		return
 	}
-	tflog.Info(logger.mask(ctx), "Configured the Flosum API client", map[string]any{
+	fields := map[string]any{
 		"base_url": s.baseURL, "request_timeout": s.requestTimeout.String(), "max_retries": s.maxRetries,
-		"max_concurrent_requests": s.maxConcurrentRequests,
-	})
+		"max_concurrent_requests": s.maxConcurrentRequests, "authentication": "access_token",
+	}
+	if s.oauth != nil {
+		fields["authentication"], fields["global_settings_url"] = "oauth", s.oauth.globalSettingsURL
+	}
+	tflog.Info(logger.mask(ctx), "Configured the Flosum API client", fields)
 	resp.DataSourceData = client
+}
+
+// unknownArgument reports an argument whose value is not known yet.
+func unknownArgument(diags *diag.Diagnostics, name string, value interface{ IsUnknown() bool }) {
+	if value.IsUnknown() {
+		diags.AddAttributeError(path.Root(name), "Unknown Flosum Provider Argument",
+			fmt.Sprintf("The provider cannot create the Flosum API client because %s is an unknown value. "+
+				"Set it to a value known at plan time (a literal, a variable or an environment variable), "+
+				"or target the resources it depends on first with -target.", name))
+	}
 }
 
 func (p *flosumProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -268,6 +268,11 @@ func TestProviderSchema_descriptionsNameEnvVarAndDefault(t *testing.T) {
 		"max_retries":             "FLOSUM_MAX_RETRIES",
 		"max_concurrent_requests": "FLOSUM_MAX_CONCURRENT_REQUESTS",
 		"ca_cert_pem":             "FLOSUM_CA_CERT_PEM",
+		"client_id":               "FLOSUM_CLIENT_ID",
+		"client_secret":           "FLOSUM_CLIENT_SECRET",
+		"redirect_uri":            "FLOSUM_REDIRECT_URI",
+		"refresh_token":           "FLOSUM_REFRESH_TOKEN",
+		"global_settings_url":     "FLOSUM_GLOBAL_SETTINGS_URL",
 	}
 	if len(s.Attributes) != len(envVars) {
 		t.Errorf("provider has %d attributes, want %d", len(s.Attributes), len(envVars))
@@ -285,8 +290,10 @@ func TestProviderSchema_descriptionsNameEnvVarAndDefault(t *testing.T) {
 			requireStatesDefault(t, name, desc)
 		})
 	}
-	if !s.Attributes["access_token"].IsSensitive() {
-		t.Error("access_token must be sensitive")
+	for _, name := range []string{"access_token", "client_secret", "refresh_token"} {
+		if !s.Attributes[name].IsSensitive() {
+			t.Errorf("%s must be sensitive", name)
+		}
 	}
 	for name, a := range s.Attributes {
 		if !a.IsOptional() || a.IsRequired() {

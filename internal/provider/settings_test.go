@@ -179,6 +179,7 @@ func TestResolveSettings_defaults(t *testing.T) {
 		requestTimeout:        30 * time.Second,
 		maxRetries:            4,
 		maxConcurrentRequests: 4,
+		region:                "us",
 	}
 	if s != want {
 		t.Errorf("settings = %+v, want %+v", s, want)
