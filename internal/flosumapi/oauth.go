@@ -37,6 +37,11 @@ type OAuthConfig struct {
 	// with a new one, the client uses the new one for the rest of its life
 	// and RefreshTokenReplaced reports it.
 	RefreshToken string
+	// RefreshTokenFile, instead of RefreshToken, names a file holding the
+	// refresh token, which the client rewrites when Flosum answers with a
+	// new one, and beside which it keeps the newest access token for other
+	// processes (see fileStore for what is stored where).
+	RefreshTokenFile string
 	// RefreshTokenSource says, in a TokenError, where the refresh token came
 	// from, such as "the FLOSUM_REFRESH_TOKEN environment variable".
 	RefreshTokenSource string
@@ -61,6 +66,9 @@ const (
 	TokenEndpointFailed
 	// TokenAnswerInvalid is a 200 whose body is not a usable token.
 	TokenAnswerInvalid
+	// RefreshTokenFileFailed is a refresh token file that could not be
+	// read, locked or written; Err is the *RefreshTokenFileError.
+	RefreshTokenFileFailed
 )
 
 // TokenError is an exchange at the token endpoint that gave no access token.
@@ -95,6 +103,8 @@ func (e *TokenError) Error() string {
 		what = "the token endpoint could not be reached"
 	case TokenAnswerInvalid:
 		what = "the answer is not a usable access token"
+	case RefreshTokenFileFailed:
+		return "getting an access token: " + e.Err.Error()
 	default:
 		what = "the token endpoint failed"
 	}
@@ -106,6 +116,11 @@ func (e *TokenError) Error() string {
 }
 
 func (e *TokenError) Unwrap() error { return e.Err }
+
+// permanent says whether asking again with the same settings cannot help.
+func (e *TokenError) permanent() bool {
+	return e.Kind == RefreshTokenRejected || e.Kind == ClientRejected || e.Kind == RedirectURIRejected
+}
 
 // tokenSource hands out access tokens, exchanging the refresh token when
 // there is none yet, when the current one is about to expire, and once after
@@ -120,12 +135,18 @@ type tokenSource struct {
 	form     url.Values // the grant without refresh_token
 	now      func() time.Time
 
+	store     tokenStore
 	exchanges singleflight.Group
 	mu        sync.Mutex
-	refresh   string
-	replaced  bool
-	access    string
-	renewAt   time.Time
+	// replaced and noticed: see RefreshTokenReplaced.
+	replaced, noticed bool
+	access            string
+	renewAt           time.Time
+	// rejected is the refresh token the endpoint rejected for good, and
+	// rejection its error: later reads get that error without asking again
+	// (unless a file then holds another refresh token).
+	rejected  string
+	rejection error
 }
 
 func newTokenSource(c *Client, cfg OAuthConfig, transport http.RoundTripper) (*tokenSource, error) {
@@ -134,10 +155,21 @@ func newTokenSource(c *Client, cfg OAuthConfig, transport http.RoundTripper) (*t
 		return nil, fmt.Errorf("global settings URL: %w", err)
 	}
 	refresh := strings.TrimSpace(cfg.RefreshToken)
-	for name, value := range map[string]string{"client id": cfg.ClientID, "client secret": cfg.ClientSecret, "redirect URI": cfg.RedirectURI, "refresh token": refresh} {
+	for name, value := range map[string]string{"client id": cfg.ClientID, "client secret": cfg.ClientSecret, "redirect URI": cfg.RedirectURI} {
 		if strings.TrimSpace(value) == "" {
 			return nil, fmt.Errorf("the %s is required for OAuth", name)
 		}
+	}
+	var store tokenStore
+	switch {
+	case refresh != "" && cfg.RefreshTokenFile != "":
+		return nil, errors.New("give either a refresh token or a refresh token file, not both")
+	case cfg.RefreshTokenFile != "":
+		store = &fileStore{path: cfg.RefreshTokenFile, secrets: c.secrets}
+	case refresh != "":
+		store = &memoryStore{tokens: storedTokens{Refresh: refresh}}
+	default:
+		return nil, errors.New("the refresh token (or a refresh token file) is required for OAuth")
 	}
 	c.secrets.Add(cfg.ClientSecret)
 	c.secrets.Add(refresh)
@@ -154,8 +186,8 @@ func newTokenSource(c *Client, cfg OAuthConfig, transport http.RoundTripper) (*t
 			"grant_type": {"refresh_token"}, "redirect_uri": {cfg.RedirectURI},
 			"client_id": {cfg.ClientID}, "client_secret": {cfg.ClientSecret},
 		},
-		now:     time.Now,
-		refresh: refresh,
+		now:   time.Now,
+		store: store,
 	}, nil
 }
 
@@ -183,7 +215,7 @@ func (ts *tokenSource) renew(ctx context.Context, stale string) (string, error) 
 		if fresh {
 			return access, nil
 		}
-		return ts.exchange(context.WithoutCancel(ctx))
+		return ts.exchange(context.WithoutCancel(ctx), stale)
 	})
 	select {
 	case <-ctx.Done():
@@ -205,41 +237,75 @@ type tokenAnswer struct {
 	ExpiresIn    *float64        `json:"expires_in"`
 }
 
-// exchange posts the refresh token grant and keeps what it answers.
-func (ts *tokenSource) exchange(ctx context.Context) (string, error) {
+// exchange posts the refresh token grant, under the store's lock, and keeps
+// what it answers; or, with a file, takes the access token another process
+// stored there, unless that is stale too.
+func (ts *tokenSource) exchange(ctx context.Context, stale string) (string, error) {
 	c := ts.client
-	ts.mu.Lock()
-	refresh := ts.refresh
-	ts.mu.Unlock()
-	c.log.Info(ctx, "Exchanging the Flosum refresh token for an access token", map[string]any{"url": ts.endpoint})
-	form := url.Values{"refresh_token": {refresh}}
-	for k, v := range ts.form {
-		form[k] = v
+	var (
+		got     storedTokens
+		rotated bool
+	)
+	err := ts.store.update(func(t *storedTokens) error {
+		if t.Access != "" && t.Access != stale && ts.now().Before(t.RenewAt) {
+			c.log.Info(ctx, "Using the Flosum access token stored beside the refresh token file", nil)
+			got = *t
+			return nil
+		}
+		ts.mu.Lock()
+		rejected, rejection := ts.rejected, ts.rejection
+		ts.mu.Unlock()
+		if rejection != nil && rejected == t.Refresh {
+			return rejection
+		}
+		c.log.Info(ctx, "Exchanging the Flosum refresh token for an access token", map[string]any{"url": ts.endpoint})
+		form := url.Values{"refresh_token": {t.Refresh}}
+		for k, v := range ts.form {
+			form[k] = v
+		}
+		body, err := ts.post(ctx, form)
+		if tokenErr := (*TokenError)(nil); errors.As(err, &tokenErr) && tokenErr.permanent() {
+			ts.mu.Lock()
+			ts.rejected, ts.rejection = t.Refresh, err
+			ts.mu.Unlock()
+		}
+		if err != nil {
+			return err
+		}
+		access, newRefresh, lifetime, reason := readTokenAnswer(body)
+		if reason != "" {
+			return &TokenError{Kind: TokenAnswerInvalid, URL: ts.endpoint, StatusCode: http.StatusOK, Messages: []string{reason}}
+		}
+		c.secrets.Add(access)
+		c.secrets.Add(newRefresh)
+		t.Access, t.RenewAt = access, ts.now().Add(lifetime-min(TokenExpiryMargin, lifetime/4))
+		if newRefresh != "" && newRefresh != t.Refresh {
+			t.Refresh, rotated = newRefresh, true
+		}
+		c.log.Info(ctx, "Obtained a Flosum access token", map[string]any{"expires_in_seconds": lifetime.Seconds()})
+		got = *t
+		return nil
+	})
+	if fileErr := (*RefreshTokenFileError)(nil); errors.As(err, &fileErr) {
+		err = &TokenError{Kind: RefreshTokenFileFailed, URL: ts.endpoint, Err: fileErr}
 	}
-	body, err := ts.post(ctx, form)
 	if tokenErr := (*TokenError)(nil); errors.As(err, &tokenErr) {
 		tokenErr.RefreshTokenSource = ts.source
 	}
 	if err != nil {
-		return "", err
+		return "", c.redact(err)
 	}
-	access, newRefresh, lifetime, reason := readTokenAnswer(body)
-	if reason != "" {
-		return "", &TokenError{Kind: TokenAnswerInvalid, URL: ts.endpoint, StatusCode: http.StatusOK, Messages: []string{reason}}
+	switch {
+	case rotated && ts.store.persistent():
+		c.log.Info(ctx, "Flosum returned a new refresh token; saved it in the refresh token file", nil)
+	case rotated:
+		c.log.Warn(ctx, "Flosum returned a new refresh token; this client uses it from now on, but cannot save it", nil)
 	}
-	c.secrets.Add(access)
-	c.secrets.Add(newRefresh)
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	ts.access = access
-	ts.renewAt = ts.now().Add(lifetime - min(TokenExpiryMargin, lifetime/4))
-	if newRefresh != "" && newRefresh != ts.refresh {
-		ts.refresh = newRefresh
-		ts.replaced = true
-		c.log.Warn(ctx, "Flosum returned a new refresh token; this client uses it from now on", nil)
-	}
-	c.log.Info(ctx, "Obtained a Flosum access token", map[string]any{"expires_in_seconds": lifetime.Seconds()})
-	return access, nil
+	ts.access, ts.renewAt = got.Access, got.RenewAt
+	ts.replaced = ts.replaced || (rotated && !ts.store.persistent())
+	return got.Access, nil
 }
 
 // post sends a form to the token endpoint, with the client's retries, and
@@ -334,13 +400,18 @@ func describeJSONError(err error) string {
 }
 
 // RefreshTokenReplaced reports whether Flosum answered an exchange with a new
-// refresh token, which this client kept in memory only: the configured one
-// may no longer work.
+// refresh token that this client could keep in memory only (it has no
+// refresh token file): the configured one may no longer work. Once it has
+// reported true, it reports false, so that callers tell the user once.
 func (c *Client) RefreshTokenReplaced() bool {
 	if c.tokens == nil {
 		return false
 	}
 	c.tokens.mu.Lock()
 	defer c.tokens.mu.Unlock()
-	return c.tokens.replaced
+	if !c.tokens.replaced || c.tokens.noticed {
+		return false
+	}
+	c.tokens.noticed = true
+	return true
 }

@@ -308,6 +308,16 @@ func TestOAuth_errors(t *testing.T) {
 				}
 			}
 			assertRequests(t, srv, connectionsPath, 0)
+			// A rejection is final: the next read reports it without asking again.
+			before := srv.CountRequests(TokenPath)
+			_, again := c.GetConnection(t.Context(), 2)
+			if !errors.As(again, &tokenErr) || tokenErr.Kind != tc.kind {
+				t.Errorf("second read: %v, want the same kind of error", again)
+			}
+			// (An unreachable endpoint is tried again too, elsewhere than srv.)
+			if asked := srv.CountRequests(TokenPath) - before; tc.kind != TokenEndpointUnreachable && tokenErr.permanent() != (asked == 0) {
+				t.Errorf("the second read sent %d token requests; a rejection is final, other failures are tried again", asked)
+			}
 		})
 	}
 }
@@ -327,6 +337,9 @@ func TestOAuth_rotationInMemory(t *testing.T) {
 	}
 	if !c.RefreshTokenReplaced() {
 		t.Error("RefreshTokenReplaced = false after a rotation")
+	}
+	if c.RefreshTokenReplaced() {
+		t.Error("RefreshTokenReplaced = true a second time: callers would tell the user twice")
 	}
 	exchanges := srv.TokenExchanges()
 	if len(exchanges) != 3 {
@@ -395,7 +408,8 @@ func TestOAuth_configErrors(t *testing.T) {
 		"both":           {func(c *Config) { c.AccessToken = "tok" }, "either an access token or OAuth settings, not both"},
 		"http not local": {func(c *Config) { c.OAuth.GlobalSettingsURL = "http://global.example" }, "global settings URL: base URL \"http://global.example\" uses http://"},
 		"no secret":      {func(c *Config) { c.OAuth.ClientSecret = " " }, "the client secret is required"},
-		"no refresh":     {func(c *Config) { c.OAuth.RefreshToken = "" }, "the refresh token is required"},
+		"no refresh":     {func(c *Config) { c.OAuth.RefreshToken = "" }, "the refresh token (or a refresh token file) is required"},
+		"token and file": {func(c *Config) { c.OAuth.RefreshTokenFile = "/tmp/rt" }, "either a refresh token or a refresh token file, not both"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

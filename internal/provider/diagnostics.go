@@ -127,16 +127,22 @@ func bulletList(err error) string {
 func tokenErrorDiagnostic(err *flosumapi.TokenError, req request) diag.Diagnostic {
 	said := ""
 	if len(err.Messages) > 0 {
-		said = " (it said: " + strings.Join(err.Messages, "; ") + ")"
+		said = ", saying: " + strings.Join(err.Messages, "; ")
 	}
 	switch err.Kind {
 	case flosumapi.RefreshTokenRejected:
 		return diag.NewErrorDiagnostic("Flosum Refresh Token Rejected", fmt.Sprintf(
 			"Flosum's token endpoint %s rejected the refresh token from %s (HTTP %d%s) while reading %s: it is invalid, expired or revoked, "+
-				"or Flosum replaced it by a new one after it was used (refresh token rotation). "+
+				"or Flosum replaced it by a new one after it was used (refresh token rotation): a refresh token given in refresh_token or %s "+
+				"stops working once Flosum has rotated it, while refresh_token_file (or %s) keeps the newest. "+
 				"Get a new refresh token by signing in through the connected app's authorization-code flow (see the provider's authentication guide), "+
-				"and set it in the refresh_token argument or the %s environment variable.",
-			err.URL, err.RefreshTokenSource, err.StatusCode, said, req.what, envRefreshToken))
+				"and put it in %s.",
+			err.URL, err.RefreshTokenSource, err.StatusCode, said, req.what, envRefreshToken, envRefreshTokenFile, err.RefreshTokenSource))
+	case flosumapi.RefreshTokenFileFailed:
+		return diag.NewErrorDiagnostic("Cannot Use Flosum Refresh Token File", fmt.Sprintf(
+			"Getting an access token for reading %s failed: %s. The file named by %s must exist and hold the refresh token, "+
+				"and its folder must be writable: the provider writes the new refresh token there when Flosum rotates it.",
+			req.what, err.Error(), err.RefreshTokenSource))
 	case flosumapi.ClientRejected:
 		return diag.NewErrorDiagnostic("Flosum Client Credentials Rejected", fmt.Sprintf(
 			"Flosum's token endpoint %s rejected the client id or client secret (HTTP %d%s) while reading %s. "+
@@ -166,4 +172,17 @@ func tokenErrorDiagnostic(err *flosumapi.TokenError, req request) diag.Diagnosti
 	return diag.NewErrorDiagnostic("Flosum Token Endpoint Error", fmt.Sprintf(
 		"Getting an access token for reading %s failed: %s. Check global_settings_url (or %s): it must be the Global Settings API's root, such as https://global-us.flosum.app.",
 		req.what, err.Error(), envGlobalSettingsURL))
+}
+
+// refreshTokenReplacedWarning tells the user, once per provider process,
+// that Flosum rotated a refresh token the provider cannot save.
+func refreshTokenReplacedWarning(client *flosumapi.Client, diags *diag.Diagnostics) {
+	if client == nil || !client.RefreshTokenReplaced() {
+		return
+	}
+	diags.AddWarning("Flosum Returned A New Refresh Token", fmt.Sprintf(
+		"Flosum answered the token exchange with a new refresh token. The provider used it for the rest of this run but has nowhere to keep it, "+
+			"so the refresh token configured in refresh_token or %s may stop working: the next run can fail with \"Flosum Refresh Token Rejected\". "+
+			"Set refresh_token_file (or %s) to a file holding the refresh token instead: the provider keeps the newest one there.",
+		envRefreshToken, envRefreshTokenFile))
 }

@@ -21,6 +21,7 @@ const (
 	envClientSecret      = "FLOSUM_CLIENT_SECRET"
 	envRedirectURI       = "FLOSUM_REDIRECT_URI"
 	envRefreshToken      = "FLOSUM_REFRESH_TOKEN"
+	envRefreshTokenFile  = "FLOSUM_REFRESH_TOKEN_FILE"
 	envGlobalSettingsURL = "FLOSUM_GLOBAL_SETTINGS_URL"
 )
 
@@ -40,12 +41,13 @@ var oauthArguments = []oauthArgument{
 	{"client_secret", envClientSecret, func(m providerModel) types.String { return m.ClientSecret }},
 	{"redirect_uri", envRedirectURI, func(m providerModel) types.String { return m.RedirectURI }},
 	{"refresh_token", envRefreshToken, func(m providerModel) types.String { return m.RefreshToken }},
+	{"refresh_token_file", envRefreshTokenFile, func(m providerModel) types.String { return m.RefreshTokenFile }},
 }
 
 // oauthSettings is the OAuth set once configuration and environment are
 // merged and checked.
 type oauthSettings struct {
-	clientID, clientSecret, redirectURI, refreshToken string
+	clientID, clientSecret, redirectURI, refreshToken, refreshTokenFile string
 	// refreshTokenSource says where the refresh token came from, for errors.
 	refreshTokenSource string
 	globalSettingsURL  string
@@ -74,6 +76,10 @@ func oauthSchemaAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "OAuth refresh token, which the provider exchanges for access tokens itself, on the first read that needs one. Falls back to `" + envRefreshToken + "`. No default. Never logged.",
 			Optional:            true,
 			Sensitive:           true,
+		},
+		"refresh_token_file": schema.StringAttribute{
+			MarkdownDescription: "Path of a file holding the OAuth refresh token, instead of `refresh_token`: when Flosum answers an exchange with a new refresh token, the provider writes it back to the file (atomically, mode 0600, under a lock on `<file>.lock`), and keeps the newest access token in `<file>.access.json` (mode 0600) so that the provider processes of one run exchange once. Use it where refresh tokens rotate. Falls back to `" + envRefreshTokenFile + "`. No default.",
+			Optional:            true,
 		},
 		"global_settings_url": schema.StringAttribute{
 			MarkdownDescription: "Root URL of the Flosum Global Settings API, whose token endpoint gives the access tokens, for OAuth. Falls back to `" + envGlobalSettingsURL + "`. Defaults to `https://global-<region>.flosum.app` from `region`; required with `base_url`. Must be `https://` (`http://` only for loopback hosts).",
@@ -133,34 +139,55 @@ func resolveOAuth(config providerModel, getenv func(string) string, region, base
 		return nil, nil
 	}
 	values := map[string]string{}
-	var set, missing []oauthArgument
+	var set []oauthArgument
 	for _, a := range oauthArguments {
 		values[a.name] = stringSetting(a.value(config), getenv(a.env))
-		if values[a.name] == "" {
-			missing = append(missing, a)
-		} else {
+		if values[a.name] != "" {
 			set = append(set, a)
 		}
 	}
 	if haveAccessToken {
 		diags.AddAttributeError(path.Root("access_token"), "Conflicting Flosum Credentials",
 			fmt.Sprintf("Both an access token (access_token or %s) and OAuth arguments (%s) are set. Use exactly one way to authenticate: "+
-				"OAuth (client_id, client_secret, redirect_uri and refresh_token), which the provider renews itself, or a static access_token. "+
+				"OAuth (client_id, client_secret, redirect_uri and refresh_token or refresh_token_file), which the provider renews itself, or a static access_token. "+
 				"Remove the one you do not use, from the provider block or the environment.", envAccessToken, argumentList(set)))
 		return nil, diags
 	}
+	// Configuration beats environment for the pair as a whole, so that a
+	// refresh_token_file in the block overrides FLOSUM_REFRESH_TOKEN.
+	s := &oauthSettings{clientID: values["client_id"], clientSecret: values["client_secret"], redirectURI: values["redirect_uri"]}
+	tokenSource, fileSource := "the refresh_token argument", "the refresh_token_file argument"
+	s.refreshToken, s.refreshTokenFile = configured(config.RefreshToken), configured(config.RefreshTokenFile)
+	if s.refreshToken == "" && s.refreshTokenFile == "" {
+		s.refreshToken, s.refreshTokenFile = strings.TrimSpace(getenv(envRefreshToken)), strings.TrimSpace(getenv(envRefreshTokenFile))
+		tokenSource, fileSource = "the "+envRefreshToken+" environment variable", "the "+envRefreshTokenFile+" environment variable"
+	}
+	missing := []oauthArgument{}
+	for _, a := range oauthArguments[:3] {
+		if values[a.name] == "" {
+			missing = append(missing, a)
+		}
+	}
 	for _, a := range missing {
 		diags.AddAttributeError(path.Root(a.name), "Incomplete Flosum OAuth Settings",
-			fmt.Sprintf("OAuth needs client_id, client_secret, redirect_uri and refresh_token; %s %s set but %s is not. "+
+			fmt.Sprintf("OAuth needs client_id, client_secret, redirect_uri and refresh_token (or refresh_token_file); %s %s set but %s is not. "+
 				"Set %s in the provider block or the %s environment variable, or remove the OAuth arguments and use access_token.",
 				argumentList(set), isOrAre(len(set)), a.name, a.name, a.env))
 	}
-	s := &oauthSettings{
-		clientID: values["client_id"], clientSecret: values["client_secret"], redirectURI: values["redirect_uri"],
-		refreshToken: values["refresh_token"], refreshTokenSource: "the refresh_token argument",
-	}
-	if configured(config.RefreshToken) == "" {
-		s.refreshTokenSource = "the " + envRefreshToken + " environment variable"
+	switch {
+	case s.refreshToken == "" && s.refreshTokenFile == "":
+		diags.AddAttributeError(path.Root("refresh_token"), "Incomplete Flosum OAuth Settings",
+			fmt.Sprintf("OAuth needs a refresh token; %s %s set but neither refresh_token nor refresh_token_file is. "+
+				"Set refresh_token (or %s) to the refresh token, or refresh_token_file (or %s) to a file holding it, where refresh tokens rotate; "+
+				"the provider's authentication guide shows how to get the first one.", argumentList(set), isOrAre(len(set)), envRefreshToken, envRefreshTokenFile))
+	case s.refreshToken != "" && s.refreshTokenFile != "":
+		diags.AddAttributeError(path.Root("refresh_token_file"), "Conflicting Flosum Refresh Token Settings",
+			fmt.Sprintf("Both refresh_token and refresh_token_file are set (from %s and %s). Set exactly one: refresh_token_file where Flosum rotates refresh tokens, as the provider keeps the newest there.",
+				tokenSource, fileSource))
+	case s.refreshTokenFile != "":
+		s.refreshTokenSource = fileSource + " (" + s.refreshTokenFile + ")"
+	default:
+		s.refreshTokenSource = tokenSource
 	}
 	s.globalSettingsURL = stringSetting(config.GlobalSettingsURL, getenv(envGlobalSettingsURL))
 	switch {
@@ -190,7 +217,7 @@ func (s *oauthSettings) clientConfig() *flosumapi.OAuthConfig {
 	}
 	return &flosumapi.OAuthConfig{
 		GlobalSettingsURL: s.globalSettingsURL, ClientID: s.clientID, ClientSecret: s.clientSecret,
-		RedirectURI: s.redirectURI, RefreshToken: s.refreshToken, RefreshTokenSource: s.refreshTokenSource,
+		RedirectURI: s.redirectURI, RefreshToken: s.refreshToken, RefreshTokenFile: s.refreshTokenFile, RefreshTokenSource: s.refreshTokenSource,
 	}
 }
 

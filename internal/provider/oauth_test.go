@@ -204,7 +204,7 @@ func TestOAuth_errors(t *testing.T) {
 		"refresh token rejected": {
 			overrides: []string{`refresh_token = "frt_revoked"`},
 			want: []string{"Flosum Refresh Token Rejected", "rejected the refresh token from the refresh_token argument", "Invalid refresh token",
-				"Get a new refresh token", "FLOSUM_REFRESH_TOKEN"},
+				"Get a new refresh token", "put it in the refresh_token argument"},
 			requests: 1,
 		},
 		"wrong client secret": {
@@ -224,7 +224,15 @@ func TestOAuth_errors(t *testing.T) {
 		"partial set": {
 			overrides: []string{"client_secret =", "refresh_token ="},
 			want: []string{"Incomplete Flosum OAuth Settings", "client_secret is not", "FLOSUM_CLIENT_SECRET",
-				"Incomplete Flosum OAuth Settings", "refresh_token is not", "FLOSUM_REFRESH_TOKEN"},
+				"Incomplete Flosum OAuth Settings", "neither refresh_token nor refresh_token_file is", "FLOSUM_REFRESH_TOKEN_FILE"},
+		},
+		"refresh token and file": {
+			overrides: []string{`refresh_token_file = "/tmp/flosum-rt"`},
+			want:      []string{"Conflicting Flosum Refresh Token Settings", "the refresh_token argument and the refresh_token_file argument"},
+		},
+		"missing refresh token file": {
+			overrides: []string{"refresh_token =", `refresh_token_file = "/nonexistent/flosum-rt"`},
+			want:      []string{"Cannot Use Flosum Refresh Token File", "/nonexistent/flosum-rt", "must exist and hold the refresh token"},
 		},
 		"access token and OAuth": {
 			overrides: []string{`access_token = "tok"`},
@@ -384,4 +392,76 @@ func TestOAuth_rejectedAfterRenewal(t *testing.T) {
 	terraformTest(t, failing(oauthProviderBlock(srv)+"data \"flosum_connection\" \"test\" {\n  id = 1\n}\n",
 		"Flosum Access Token Rejected", "just obtained", "global_settings_url name the same Flosum tenant"))
 	expectRequests(t, srv, 4, "an exchange, the GET, a second exchange after its 401, the GET again")
+}
+
+// Rotation with refresh_token_file: every provider process of two runs
+// succeeds, the file ends holding the newest refresh token, and no
+// exchange ever sends one already replaced. The processes share the access
+// token stored beside the file: one exchange, and one more after the
+// server expires it.
+func TestOAuth_rotationWithRefreshTokenFile(t *testing.T) {
+	t.Parallel()
+	srv := startOAuthServer(t, 30, testserver.Options{OAuth: testserver.OAuth{RotateRefreshTokens: true}})
+	file := filepath.Join(t.TempDir(), "refresh-token")
+	if err := os.WriteFile(file, []byte(srv.OAuthConfig().RefreshToken+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	config := oauthProviderBlock(srv, "refresh_token =", fmt.Sprintf("refresh_token_file = %q", file)) + everyDataSource()
+	check := resource.TestCheckResourceAttr("data.flosum_connection.test", "name", seeded(30, 7).Name)
+	var afterFirstRun int
+	terraformTest(t,
+		resource.TestStep{Config: config, Check: check},
+		resource.TestStep{
+			PreConfig: func() {
+				afterFirstRun = len(srv.TokenExchanges())
+				srv.ExpireAccessTokens()
+			},
+			Config: config, Check: check,
+		},
+	)
+	exchanges := srv.TokenExchanges()
+	for i, e := range exchanges {
+		if e.ReplacedRefreshToken || e.Status != http.StatusOK {
+			t.Errorf("exchange %d sent a refresh token already replaced, or failed: %+v", i, e)
+		}
+	}
+	if afterFirstRun != 1 || len(exchanges) != 2 {
+		t.Errorf("exchanges = %d in the first step and %d in all, want 1 and 2 (shared through the file)", afterFirstRun, len(exchanges))
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(string(raw)) != srv.LatestRefreshToken() {
+		t.Error("the file does not hold the newest refresh token")
+	}
+	info, err := os.Stat(file)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("file mode = %v (%v), want 0600", info.Mode(), err)
+	}
+}
+
+// Rotation without a file: the process that exchanged warns once, and the
+// next process, whose configured refresh token Flosum has replaced, fails
+// saying what to do.
+func TestOAuth_rotationWithoutFile(t *testing.T) {
+	logPath := filepath.Join(t.TempDir(), "terraform.log")
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH", logPath)
+	srv := startOAuthServer(t, 30, testserver.Options{OAuth: testserver.OAuth{RotateRefreshTokens: true}})
+	setOAuthEnv(t, srv)
+	terraformTest(t, failing(everyDataSource(),
+		"Flosum Refresh Token Rejected", "FLOSUM_REFRESH_TOKEN environment variable", "refresh token rotation",
+		"refresh_token_file (or FLOSUM_REFRESH_TOKEN_FILE) keeps the newest"))
+	log, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(log, []byte(`diagnostic_summary="Flosum Returned A New Refresh Token"`)); n != 1 {
+		t.Errorf("the rotation warning was sent %d times, want once (by the one process that exchanged)", n)
+	}
+	exchanges := srv.TokenExchanges()
+	if len(exchanges) != 2 || exchanges[0].Status != http.StatusOK || !exchanges[1].ReplacedRefreshToken {
+		t.Errorf("exchanges = %+v, want one that rotated and one with the replaced token", exchanges)
+	}
 }

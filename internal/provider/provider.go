@@ -50,6 +50,7 @@ type providerModel struct {
 	ClientSecret          types.String `tfsdk:"client_secret"`
 	RedirectURI           types.String `tfsdk:"redirect_uri"`
 	RefreshToken          types.String `tfsdk:"refresh_token"`
+	RefreshTokenFile      types.String `tfsdk:"refresh_token_file"`
 	GlobalSettingsURL     types.String `tfsdk:"global_settings_url"`
 }
 

@@ -272,6 +272,7 @@ func TestProviderSchema_descriptionsNameEnvVarAndDefault(t *testing.T) {
 		"client_secret":           "FLOSUM_CLIENT_SECRET",
 		"redirect_uri":            "FLOSUM_REDIRECT_URI",
 		"refresh_token":           "FLOSUM_REFRESH_TOKEN",
+		"refresh_token_file":      "FLOSUM_REFRESH_TOKEN_FILE",
 		"global_settings_url":     "FLOSUM_GLOBAL_SETTINGS_URL",
 	}
 	if len(s.Attributes) != len(envVars) {
