@@ -35,6 +35,9 @@ var expectedOutputs = map[string]map[string]any{
 	"provider/provider.tf": {
 		"connection_count": seededConnections,
 	},
+	"ephemeral-resources/flosum_access_token/ephemeral-resource.tf": {
+		"connection_count": seededConnections,
+	},
 	"data-sources/flosum_connection/data-source.tf": {
 		"by_id": map[string]any{
 			"name":              "Marketing Sandbox 3",

@@ -141,7 +141,7 @@ type tokenSource struct {
 	// replaced and noticed: see RefreshTokenReplaced.
 	replaced, noticed bool
 	access            string
-	renewAt           time.Time
+	renewAt, expires  time.Time
 	// rejected is the refresh token the endpoint rejected for good, and
 	// rejection its error: later reads get that error without asking again
 	// (unless a file then holds another refresh token).
@@ -278,7 +278,8 @@ func (ts *tokenSource) exchange(ctx context.Context, stale string) (string, erro
 		}
 		c.secrets.Add(access)
 		c.secrets.Add(newRefresh)
-		t.Access, t.RenewAt = access, ts.now().Add(lifetime-min(TokenExpiryMargin, lifetime/4))
+		now := ts.now()
+		t.Access, t.ExpiresAt, t.RenewAt = access, now.Add(lifetime), now.Add(lifetime-min(TokenExpiryMargin, lifetime/4))
 		if newRefresh != "" && newRefresh != t.Refresh {
 			t.Refresh, rotated = newRefresh, true
 		}
@@ -303,7 +304,7 @@ func (ts *tokenSource) exchange(ctx context.Context, stale string) (string, erro
 	}
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	ts.access, ts.renewAt = got.Access, got.RenewAt
+	ts.access, ts.renewAt, ts.expires = got.Access, got.RenewAt, got.ExpiresAt
 	ts.replaced = ts.replaced || (rotated && !ts.store.persistent())
 	return got.Access, nil
 }
@@ -414,4 +415,24 @@ func (c *Client) RefreshTokenReplaced() bool {
 	}
 	c.tokens.noticed = true
 	return true
+}
+
+// AccessToken returns the access token the client sends and when it
+// expires: with OAuth, one that is not about to expire (exchanging the
+// refresh token if need be); with a static token, that token and the zero
+// time, as its expiry is not known. The caller must keep it secret.
+func (c *Client) AccessToken(ctx context.Context) (string, time.Time, error) {
+	if c.tokens == nil {
+		return c.token, time.Time{}, nil
+	}
+	token, err := c.tokens.token(ctx)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	c.tokens.mu.Lock()
+	defer c.tokens.mu.Unlock()
+	if c.tokens.access != token {
+		return token, time.Time{}, nil // replaced meanwhile; its expiry is gone
+	}
+	return token, c.tokens.expires, nil
 }

@@ -160,6 +160,10 @@ func TestOAuth_renewsBeforeExpiry(t *testing.T) {
 				}
 			}
 			get(1)
+			token, expires, err := c.AccessToken(t.Context())
+			if err != nil || !strings.HasPrefix(token, "fat_") || !expires.Equal(clock.Now().Add(tc.lifetime)) {
+				t.Errorf("AccessToken = %.4s…, %v, %v; want the token obtained, expiring after %v", token, expires, err, tc.lifetime)
+			}
 			clock.advance(tc.justBefore - time.Millisecond)
 			get(2)
 			if n := exchangeCount(srv); n != 1 {

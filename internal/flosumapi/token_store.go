@@ -20,8 +20,8 @@ type storedTokens struct {
 	Refresh string
 	// Access and RenewAt are the newest access token and when it is to be
 	// replaced; a file store shares them between processes.
-	Access  string
-	RenewAt time.Time
+	Access             string
+	RenewAt, ExpiresAt time.Time
 }
 
 // tokenStore keeps the refresh token. update calls fn with what the store
@@ -58,7 +58,8 @@ func (m *memoryStore) persistent() bool { return false }
 //   - <file>.lock: empty, locked exclusively (flock on unix, LockFileEx on
 //     windows) from reading the refresh token to writing the new one;
 //     never removed, as removing a lock file races with its next user;
-//   - <file>.access.json: the newest access token, when it is to be renewed,
+//   - <file>.access.json: the newest access token, when it expires and is to
+//     be renewed,
 //     and the SHA-256 of the refresh token it was obtained with, so that the
 //     several provider processes of one Terraform run exchange once, and a
 //     refresh token put in the file by hand is never paired with an access
@@ -76,6 +77,7 @@ type fileStore struct {
 // accessCache is the JSON of <file>.access.json.
 type accessCache struct {
 	AccessToken        string    `json:"access_token"`
+	ExpiresAt          time.Time `json:"expires_at"`
 	RenewAfter         time.Time `json:"renew_after"`
 	RefreshTokenSHA256 string    `json:"refresh_token_sha256"`
 }
@@ -114,7 +116,7 @@ func (f *fileStore) update(fn func(*storedTokens) error) error {
 	}
 	tokens := storedTokens{Refresh: refresh}
 	if cache, ok := f.readCache(); ok && cache.RefreshTokenSHA256 == digest(refresh) {
-		tokens.Access, tokens.RenewAt = cache.AccessToken, cache.RenewAfter
+		tokens.Access, tokens.RenewAt, tokens.ExpiresAt = cache.AccessToken, cache.RenewAfter, cache.ExpiresAt
 	}
 	before := tokens
 	if err := fn(&tokens); err != nil {
@@ -126,7 +128,7 @@ func (f *fileStore) update(fn func(*storedTokens) error) error {
 		}
 	}
 	if tokens.Access != before.Access {
-		cache, _ := json.Marshal(accessCache{AccessToken: tokens.Access, RenewAfter: tokens.RenewAt.UTC(), RefreshTokenSHA256: digest(tokens.Refresh)})
+		cache, _ := json.Marshal(accessCache{AccessToken: tokens.Access, ExpiresAt: tokens.ExpiresAt.UTC(), RenewAfter: tokens.RenewAt.UTC(), RefreshTokenSHA256: digest(tokens.Refresh)})
 		if err := writeAtomically(f.cachePath(), cache); err != nil {
 			return &RefreshTokenFileError{Path: f.path, Err: fmt.Errorf("writing the access token cache: %w", err)}
 		}

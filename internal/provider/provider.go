@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -29,6 +30,8 @@ import (
 var (
 	_ provider.Provider              = (*flosumProvider)(nil)
 	_ provider.ProviderWithFunctions = (*flosumProvider)(nil)
+
+	_ provider.ProviderWithEphemeralResources = (*flosumProvider)(nil)
 )
 
 // flosumProvider is the flosum provider.
@@ -167,6 +170,7 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	tflog.Info(logger.mask(ctx), "Configured the Flosum API client", fields)
 	resp.DataSourceData = client
+	resp.EphemeralResourceData = client
 }
 
 // unknownArgument reports an argument whose value is not known yet.
@@ -188,6 +192,10 @@ func (p *flosumProvider) DataSources(context.Context) []func() datasource.DataSo
 }
 
 func (p *flosumProvider) Resources(context.Context) []func() resource.Resource { return nil }
+
+func (p *flosumProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{newAccessTokenEphemeralResource}
+}
 
 func (p *flosumProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{

@@ -244,6 +244,9 @@ func TestDataSources_typeNames(t *testing.T) {
 	if rs := p.Resources(context.Background()); len(rs) != 0 {
 		t.Errorf("want no resources, got %d", len(rs))
 	}
+	if withEphemeral, ok := p.(provider.ProviderWithEphemeralResources); !ok || len(withEphemeral.EphemeralResources(context.Background())) != 1 {
+		t.Error("want one ephemeral resource (flosum_access_token)")
+	}
 	var meta provider.MetadataResponse
 	p.Metadata(context.Background(), provider.MetadataRequest{}, &meta)
 	if meta.TypeName != "flosum" || meta.Version != "test" {
