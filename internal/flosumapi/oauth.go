@@ -274,7 +274,7 @@ func (ts *tokenSource) exchange(ctx context.Context, stale string) (string, erro
 		}
 		access, newRefresh, lifetime, reason := readTokenAnswer(body)
 		if reason != "" {
-			return &TokenError{Kind: TokenAnswerInvalid, URL: ts.endpoint, StatusCode: http.StatusOK, Messages: []string{reason}}
+			return &TokenError{Kind: TokenAnswerInvalid, URL: ts.endpoint, RefreshTokenSource: ts.source, StatusCode: http.StatusOK, Messages: []string{reason}}
 		}
 		c.secrets.Add(access)
 		c.secrets.Add(newRefresh)
@@ -288,10 +288,7 @@ func (ts *tokenSource) exchange(ctx context.Context, stale string) (string, erro
 		return nil
 	})
 	if fileErr := (*RefreshTokenFileError)(nil); errors.As(err, &fileErr) {
-		err = &TokenError{Kind: RefreshTokenFileFailed, URL: ts.endpoint, Err: fileErr}
-	}
-	if tokenErr := (*TokenError)(nil); errors.As(err, &tokenErr) {
-		tokenErr.RefreshTokenSource = ts.source
+		err = &TokenError{Kind: RefreshTokenFileFailed, URL: ts.endpoint, RefreshTokenSource: ts.source, Err: fileErr}
 	}
 	if err != nil {
 		return "", c.redact(err)
@@ -327,17 +324,17 @@ func (ts *tokenSource) post(ctx context.Context, form url.Values) ([]byte, error
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, ctxErr
 		}
-		return nil, c.redact(&TokenError{Kind: TokenEndpointUnreachable, URL: ts.endpoint, Attempts: attempts, Err: c.explainTimeout(err)})
+		return nil, c.redact(&TokenError{Kind: TokenEndpointUnreachable, URL: ts.endpoint, RefreshTokenSource: ts.source, Attempts: attempts, Err: c.explainTimeout(err)})
 	}
 	if resp.StatusCode == http.StatusOK {
 		if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
-			return nil, &TokenError{Kind: TokenAnswerInvalid, URL: ts.endpoint, StatusCode: resp.StatusCode, Attempts: attempts,
+			return nil, &TokenError{Kind: TokenAnswerInvalid, URL: ts.endpoint, RefreshTokenSource: ts.source, StatusCode: resp.StatusCode, Attempts: attempts,
 				Messages: []string{fmt.Sprintf("expected a JSON answer but got Content-Type %q", ct)}}
 		}
 		return body, nil
 	}
 	apiErr := newAPIError(http.MethodPost, TokenPath, resp, body, attempts, c.secrets)
-	return nil, &TokenError{Kind: tokenErrorKind(apiErr), URL: ts.endpoint, StatusCode: resp.StatusCode,
+	return nil, &TokenError{Kind: tokenErrorKind(apiErr), URL: ts.endpoint, RefreshTokenSource: ts.source, StatusCode: resp.StatusCode,
 		Messages: apiErr.Messages, Attempts: attempts, Err: apiErr}
 }
 
