@@ -63,14 +63,8 @@ func oauthClient(t *testing.T, srv *testserver.Server, edit ...func(*Config)) (*
 	for _, e := range edit {
 		e(&cfg)
 	}
-	rec := &recordingLogger{}
-	cfg.Logger = rec
-	c, err := New(cfg)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	c, rec := newClient(t, cfg)
 	t.Cleanup(func() {
-		c.CloseIdleConnections()
 		for _, e := range rec.Entries() {
 			assertNoOAuthSecret(t, srv, fmt.Sprintf("log entry %q %#v", e.Msg, e.Fields))
 		}

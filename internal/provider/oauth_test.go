@@ -17,9 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -371,97 +369,8 @@ func TestValidateConfig_credentials(t *testing.T) {
 // validateConfig runs the provider's ValidateConfig on model.
 func validateConfig(t *testing.T, model providerModel, env map[string]string) diag.Diagnostics {
 	t.Helper()
-	ctx := context.Background()
 	p := &flosumProvider{version: "test", getenv: fakeEnv(env)}
-	var schemaResp provider.SchemaResponse
-	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
-	s := schemaResp.Schema
-	state := tfsdk.State{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx), nil)}
-	requireNoDiags(t, state.Set(ctx, &model))
 	var resp provider.ValidateConfigResponse
-	p.ValidateConfig(ctx, provider.ValidateConfigRequest{Config: tfsdk.Config{Schema: s, Raw: state.Raw}}, &resp)
+	p.ValidateConfig(context.Background(), provider.ValidateConfigRequest{Config: providerConfig(t, p, model)}, &resp)
 	return resp.Diagnostics
-}
-
-// The Backup API rejects even a token just obtained: the diagnostic says
-// what to check rather than asking for an access_token.
-func TestOAuth_rejectedAfterRenewal(t *testing.T) {
-	t.Parallel()
-	srv := startOAuthServer(t, 3, testserver.Options{})
-	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/1", Status: http.StatusUnauthorized, Body: `{"message":"Unauthorized","statusCode":401}`})
-	terraformTest(t, failing(oauthProviderBlock(srv)+"data \"flosum_connection\" \"test\" {\n  id = 1\n}\n",
-		"Flosum Access Token Rejected", "just obtained", "global_settings_url name the same Flosum tenant"))
-	expectRequests(t, srv, 4, "an exchange, the GET, a second exchange after its 401, the GET again")
-}
-
-// Rotation with refresh_token_file: every provider process of two runs
-// succeeds, the file ends holding the newest refresh token, and no
-// exchange ever sends one already replaced. The processes share the access
-// token stored beside the file: one exchange, and one more after the
-// server expires it.
-func TestOAuth_rotationWithRefreshTokenFile(t *testing.T) {
-	t.Parallel()
-	srv := startOAuthServer(t, 30, testserver.Options{OAuth: testserver.OAuth{RotateRefreshTokens: true}})
-	file := filepath.Join(t.TempDir(), "refresh-token")
-	if err := os.WriteFile(file, []byte(srv.OAuthConfig().RefreshToken+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	config := oauthProviderBlock(srv, "refresh_token =", fmt.Sprintf("refresh_token_file = %q", file)) + everyDataSource()
-	check := resource.TestCheckResourceAttr("data.flosum_connection.test", "name", seeded(30, 7).Name)
-	var afterFirstRun int
-	terraformTest(t,
-		resource.TestStep{Config: config, Check: check},
-		resource.TestStep{
-			PreConfig: func() {
-				afterFirstRun = len(srv.TokenExchanges())
-				srv.ExpireAccessTokens()
-			},
-			Config: config, Check: check,
-		},
-	)
-	exchanges := srv.TokenExchanges()
-	for i, e := range exchanges {
-		if e.ReplacedRefreshToken || e.Status != http.StatusOK {
-			t.Errorf("exchange %d sent a refresh token already replaced, or failed: %+v", i, e)
-		}
-	}
-	if afterFirstRun != 1 || len(exchanges) != 2 {
-		t.Errorf("exchanges = %d in the first step and %d in all, want 1 and 2 (shared through the file)", afterFirstRun, len(exchanges))
-	}
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.TrimSpace(string(raw)) != srv.LatestRefreshToken() {
-		t.Error("the file does not hold the newest refresh token")
-	}
-	info, err := os.Stat(file)
-	if err != nil || info.Mode().Perm() != 0o600 {
-		t.Errorf("file mode = %v (%v), want 0600", info.Mode(), err)
-	}
-}
-
-// Rotation without a file: the process that exchanged warns once, and the
-// next process, whose configured refresh token Flosum has replaced, fails
-// saying what to do.
-func TestOAuth_rotationWithoutFile(t *testing.T) {
-	logPath := filepath.Join(t.TempDir(), "terraform.log")
-	t.Setenv("TF_LOG", "TRACE")
-	t.Setenv("TF_LOG_PATH", logPath)
-	srv := startOAuthServer(t, 30, testserver.Options{OAuth: testserver.OAuth{RotateRefreshTokens: true}})
-	setOAuthEnv(t, srv)
-	terraformTest(t, failing(everyDataSource(),
-		"Flosum Refresh Token Rejected", "FLOSUM_REFRESH_TOKEN environment variable", "refresh token rotation",
-		"refresh_token_file (or FLOSUM_REFRESH_TOKEN_FILE) keeps the newest"))
-	log, err := os.ReadFile(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := bytes.Count(log, []byte(`diagnostic_summary="Flosum Returned A New Refresh Token"`)); n != 1 {
-		t.Errorf("the rotation warning was sent %d times, want once (by the one process that exchanged)", n)
-	}
-	exchanges := srv.TokenExchanges()
-	if len(exchanges) != 2 || exchanges[0].Status != http.StatusOK || !exchanges[1].ReplacedRefreshToken {
-		t.Errorf("exchanges = %+v, want one that rotated and one with the replaced token", exchanges)
-	}
 }
