@@ -29,7 +29,7 @@ var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 // that want them use t.Setenv.
 var hermeticEnv = []string{
 	envAccessToken, envRegion, envBaseURL, envRequestTimeout, envMaxRetries,
-	envMaxConcurrentRequests, envCACertPEM, "TF_APPEND_USER_AGENT",
+	envMaxConcurrentRequests, envCACertPEM, envMaxListSize, "TF_APPEND_USER_AGENT",
 }
 
 // startServer runs a test server with n seeded connections for one test.
