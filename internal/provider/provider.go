@@ -67,7 +67,7 @@ func (p *flosumProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 		MarkdownDescription: "Reads Flosum Backup & Archive connections (the Salesforce orgs that Flosum backs up) through the Flosum Backup API.",
 		Attributes: map[string]schema.Attribute{
 			"access_token": schema.StringAttribute{
-				MarkdownDescription: "Bearer access token for the Flosum Backup API. Falls back to the `" + envAccessToken + "` environment variable; one of the two is required. No default. Never logged.",
+				MarkdownDescription: "Bearer access token for the Flosum Backup API. Falls back to the `" + envAccessToken + "` environment variable; one of the two is required. No default. Whitespace around it (such as `file()`'s trailing newline) is ignored; whitespace inside it is an error. Sent only to the API's origin; never logged.",
 				Optional:            true,
 				Sensitive:           true,
 				Validators:          []validator.String{accessTokenValidator()},
