@@ -238,39 +238,6 @@ func mustJSON(t *testing.T, v any) string {
 	return string(b)
 }
 
-// salesforce_org_id_18 holds the API's 18-character org id on both lookup
-// paths, next to salesforce_org_id as written.
-func TestConnectionDataSource_salesforceOrgID18(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t, 8)
-	org4 := testserver.OrgID(4)
-	terraformTest(t, resource.TestStep{
-		Config: providerBlock(srv, "") + fmt.Sprintf(`
-data "flosum_connection" "by_id" {
-  id = 4
-}
-data "flosum_connection" "by_org_15" {
-  salesforce_org_id = %q
-}
-data "flosum_connection" "by_org_upper" {
-  salesforce_org_id = %q
-}
-`, org4[:15], strings.ToUpper(org4)),
-		// One lookup (both forms are sent as the 18-character id) and one
-		// read, in the run that made the state.
-		Check: checkNow(func() error {
-			if got := srv.RequestCount(); got != 2 {
-				return fmt.Errorf("requests = %d, want 2: %+v", got, srv.Requests())
-			}
-			return nil
-		}),
-		ConfigStateChecks: append(append(
-			expectConnection("data.flosum_connection.by_id", seeded(8, 4), org4),
-			expectConnection("data.flosum_connection.by_org_15", seeded(8, 4), org4[:15])...),
-			expectConnection("data.flosum_connection.by_org_upper", seeded(8, 4), strings.ToUpper(org4))...),
-	})
-}
-
 // An access token with whitespace around it (as file() reads it, or pasted
 // with spaces) works and is sent trimmed; whitespace inside it fails at
 // plan time, before any request, without showing the token.
