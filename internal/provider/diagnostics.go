@@ -50,7 +50,7 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 		return unexpectedAnswerDiagnostic(req.what, unexpected.Field, unexpected.Want, unexpected.Got)
 	case errors.As(err, &bodyTooLarge):
 		return diag.NewErrorDiagnostic("Flosum API Response Too Large", fmt.Sprintf(
-			"The answer to the request for %s (%s %s) is larger than %d bytes, the most the provider reads of one answer (a full page of 2,000 connections is about 300 KB), so it was not used. "+
+			"The answer to the request for %s (%s %s) is larger than %d bytes, the most the provider reads of one answer, so it was not used. "+
 				"Check that base_url points at the Flosum API and not at another service; if it does, report this to Flosum support.",
 			req.what, bodyTooLarge.Method, bodyTooLarge.Path, bodyTooLarge.Limit))
 	case errors.As(err, &inconsistent) && !inconsistent.Changed:

@@ -207,6 +207,16 @@ func TestHostileAPI_answersMustMatchRequests(t *testing.T) {
 			want:     []string{"Unexpected Flosum API Response", "its connectionId is -1, where a connection id (1 or more) was expected"},
 			requests: 1,
 		},
+		// An org id whose case-safe suffix does not fit its first 15
+		// characters is not stored either.
+		"read by id answering a malformed org id": {
+			setup: answer("/api/v1/connections/1", strings.Replace(mustJSON(t, testserver.Seed(1)[0]),
+				testserver.OrgID(1), testserver.OrgID(1)[:15]+"999", 1)),
+			config: `data "flosum_connection" "x" { id = 1 }`,
+			want: []string{"Unexpected Flosum API Response", "the connection with id 1",
+				fmt.Sprintf(`its salesforceOrgId is "%s999"`, testserver.OrgID(1)[:15]), "suffix character '9' is not one of A-Z or 0-5", "where a Salesforce org id was expected"},
+			requests: 1,
+		},
 		// Numbers must be JSON numbers, as the API's schema types them.
 		"id as a JSON string": {
 			setup:    answer("/api/v1/connections/1", strings.Replace(mustJSON(t, testserver.Seed(1)[0]), `"id":1`, `"id":"1"`, 1)),
@@ -226,6 +236,20 @@ func TestHostileAPI_answersMustMatchRequests(t *testing.T) {
 			want:     []string{"Unexpected Flosum API Response", `field connectionId in the answer is "2", not a number`},
 			requests: 1,
 		},
+	})
+}
+
+// An API that gives a connection's org id in 15 characters: the state's
+// salesforce_org_id_18 holds its 18-character form.
+func TestConnectionDataSource_orgIDOf15FromTheAPI(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, 3)
+	c := seeded(3, 2)
+	c.SalesforceOrgID = c.SalesforceOrgID[:15]
+	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/2", Status: http.StatusOK, Body: mustJSON(t, c)})
+	terraformTest(t, resource.TestStep{
+		Config:            providerBlock(srv, "") + `data "flosum_connection" "x" { id = 2 }`,
+		ConfigStateChecks: expectConnection("data.flosum_connection.x", seeded(3, 2), testserver.OrgID(2)),
 	})
 }
 
