@@ -23,7 +23,7 @@ func main() {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	err := tf6server.Serve("registry.terraform.io/flosum/flosum", provider.NewProtocol6Server(version), opts...)
+	err := tf6server.Serve(provider.Address, provider.NewProtocol6Server(version), opts...)
 	if err != nil {
 		log.Fatal(err)
 	}
