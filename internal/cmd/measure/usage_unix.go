@@ -17,5 +17,6 @@ func usage(state *os.ProcessState) (time.Duration, int64, error) {
 		return 0, 0, fmt.Errorf("no rusage for the child (got %T)", state.SysUsage())
 	}
 	cpu := time.Duration(rusage.Utime.Nano() + rusage.Stime.Nano())
-	return cpu, int64(rusage.Maxrss) * maxrssUnit, nil
+	// Maxrss is an int32 on 32-bit Linux.
+	return cpu, int64(rusage.Maxrss) * maxrssUnit, nil //nolint:unconvert // not int64 on every platform
 }
