@@ -18,11 +18,10 @@ import (
 	"github.com/flosum/terraform-provider-flosum/internal/tfrun"
 )
 
-// Main packages the plan runner builds.
+// Main packages the plan runner builds, besides tfrun.ProviderPackage.
 const (
-	ProviderPackage         = "github.com/flosum/terraform-provider-flosum"
-	ProfiledProviderPackage = "github.com/flosum/terraform-provider-flosum/internal/cmd/provider-profiled"
-	measurePackage          = "github.com/flosum/terraform-provider-flosum/internal/cmd/measure"
+	ProfiledProviderPackage = tfrun.ProviderPackage + "/internal/cmd/provider-profiled"
+	measurePackage          = tfrun.ProviderPackage + "/internal/cmd/measure"
 )
 
 // ProcessUsage is what the provider processes of one terraform command used.
@@ -54,7 +53,7 @@ func NewPlanRunner(ctx context.Context, mainPackage, dir string) (*PlanRunner, e
 		return nil, errors.New("measuring the provider process needs a Unix shell and rusage; it does not run on Windows")
 	}
 	r := &PlanRunner{dir: dir, usageFile: filepath.Join(dir, "usage.log")}
-	providerBinary, err := tfrun.Build(ctx, mainPackage, filepath.Join(dir, "real", "terraform-provider-flosum"))
+	providerBinary, err := tfrun.Build(ctx, mainPackage, tfrun.ProviderBinary(filepath.Join(dir, "real"), provider.Address))
 	if err != nil {
 		return nil, err
 	}

@@ -157,23 +157,16 @@ func testMain(m *testing.M) int {
 	}
 	defer func() { _ = os.RemoveAll(tmp) }()
 
-	binDir := filepath.Join(tmp, "bin")
 	start := time.Now()
-	if _, err := tfrun.Build(ctx, providerPackage, tfrun.ProviderBinary(binDir, provider.Address)); err != nil {
+	if tf, err = tfrun.WithProvider(ctx, tmp, provider.Address); err != nil {
 		return fail(err)
 	}
 	buildTime = time.Since(start)
-	if tf, err = tfrun.New(filepath.Join(tmp, "terraformrc"), provider.Address, binDir); err != nil {
-		return fail(err)
-	}
 	if terraformVersion, err = tf.Version(ctx); err != nil {
 		return fail(err)
 	}
 	return m.Run()
 }
-
-// providerPackage is the provider's main package.
-const providerPackage = "github.com/flosum/terraform-provider-flosum"
 
 // TestExamples applies every example with the real terraform, in a
 // directory of its own, against a test server of its own with seeded data,

@@ -23,6 +23,9 @@ import (
 	"time"
 )
 
+// ProviderPackage is the provider's main package, this module's root.
+const ProviderPackage = "github.com/flosum/terraform-provider-flosum"
+
 // openTofuHost is the registry host OpenTofu gives a source address such as
 // "flosum/flosum".
 const openTofuHost = "registry.opentofu.org"
@@ -146,6 +149,16 @@ func New(cliConfig, address, pluginDir string) (*Terraform, error) {
 	}
 	env = append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	return &Terraform{Path: bin, Env: env}, nil
+}
+
+// WithProvider builds ProviderPackage into dir/bin and returns terraform set
+// up to use it (see New), with its CLI configuration in dir.
+func WithProvider(ctx context.Context, dir, address string) (*Terraform, error) {
+	binDir := filepath.Join(dir, "bin")
+	if _, err := Build(ctx, ProviderPackage, ProviderBinary(binDir, address)); err != nil {
+		return nil, err
+	}
+	return New(filepath.Join(dir, "terraformrc"), address, binDir)
 }
 
 // devOverrides is a CLI configuration that installs address, under every

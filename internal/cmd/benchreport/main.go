@@ -32,6 +32,7 @@ import (
 	"github.com/flosum/terraform-provider-flosum/internal/bench"
 	"github.com/flosum/terraform-provider-flosum/internal/flosumapi"
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
+	"github.com/flosum/terraform-provider-flosum/internal/tfrun"
 )
 
 func main() {
@@ -88,7 +89,7 @@ func main() {
 	workDir, err := os.MkdirTemp("", "flosum-bench-")
 	check(err)
 	defer os.RemoveAll(workDir)
-	providers := []struct{ label, mainPackage string }{{"provider", bench.ProviderPackage}}
+	providers := []struct{ label, mainPackage string }{{"provider", tfrun.ProviderPackage}}
 	for _, p := range providers {
 		runner, err := bench.NewPlanRunner(ctx, p.mainPackage, filepath.Join(workDir, strings.ReplaceAll(p.label, " ", "-")))
 		check(err)

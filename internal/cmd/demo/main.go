@@ -28,11 +28,8 @@ import (
 	"github.com/flosum/terraform-provider-flosum/internal/tfrun"
 )
 
-const (
-	providerPackage = "github.com/flosum/terraform-provider-flosum"
-	// demoConfigDir is the demo's configuration, relative to the module root.
-	demoConfigDir = "examples/demo"
-)
+// demoConfigDir is the demo's configuration, relative to the module root.
+const demoConfigDir = "examples/demo"
 
 func main() {
 	connections := flag.Int("connections", 12, "number of sample connections the test server holds")
@@ -70,10 +67,11 @@ func run(ctx context.Context, connections int, keep bool) error {
 			fmt.Fprintf(os.Stderr, "demo: removing %s: %v\n", tmp, err)
 		}
 	}()
-	binDir, workDir := filepath.Join(tmp, "bin"), filepath.Join(tmp, "work")
+	workDir := filepath.Join(tmp, "work")
 
 	step("Building the provider")
-	if _, err := tfrun.Build(ctx, providerPackage, tfrun.ProviderBinary(binDir, provider.Address)); err != nil {
+	tf, err := tfrun.WithProvider(ctx, tmp, provider.Address)
+	if err != nil {
 		return err
 	}
 
@@ -82,13 +80,9 @@ func run(ctx context.Context, connections int, keep bool) error {
 	if err != nil {
 		return err
 	}
-	defer httpServer.Close()
+	defer func() { _ = httpServer.Close() }()
 	fmt.Printf("    serving the fake Flosum Backup API at %s\n", srv.URL)
 
-	tf, err := tfrun.New(filepath.Join(tmp, "terraformrc"), provider.Address, binDir)
-	if err != nil {
-		return err
-	}
 	tf.Env = append(tf.Env, "FLOSUM_BASE_URL="+srv.URL, "FLOSUM_ACCESS_TOKEN="+srv.Token())
 	if err := copyTerraformFiles(filepath.Join(root, demoConfigDir), workDir); err != nil {
 		return err
@@ -126,9 +120,9 @@ func copyTerraformFiles(src, dst string) error {
 	if err := os.MkdirAll(dst, 0o700); err != nil {
 		return err
 	}
-	files, err := filepath.Glob(filepath.Join(src, "*.tf"))
-	if err != nil || len(files) == 0 {
-		return fmt.Errorf("no .tf files in %s (%v)", src, err)
+	files, _ := filepath.Glob(filepath.Join(src, "*.tf")) // the pattern is well-formed
+	if len(files) == 0 {
+		return fmt.Errorf("no .tf files in %s", src)
 	}
 	for _, name := range files {
 		data, err := os.ReadFile(name)
