@@ -50,8 +50,8 @@ output "connection_count" {
   value = data.flosum_connections.all.total
 }
 `))
-	var env []string
-	for _, kv := range terraformEnv(srv) {
+	var env []string // terraform's, with the provider built for the tests; the guide sets FLOSUM_*
+	for _, kv := range tf.Env {
 		if !strings.HasPrefix(kv, "FLOSUM_") {
 			env = append(env, kv)
 		}
@@ -61,7 +61,7 @@ output "connection_count" {
 	var lastOutput []byte
 	for i, block := range blocks {
 		script := "set -euo pipefail -a\n[ -f " + state + " ] && . " + state + "\n" + substitute.Replace(block[1]) + "\nexport -p > " + state + "\n"
-		cmd := exec.CommandContext(testContext(t), "bash", "-c", script)
+		cmd := exec.CommandContext(t.Context(), "bash", "-c", script)
 		cmd.Dir, cmd.Env = dir, env
 		cmd.Stdin = strings.NewReader(code + "\n")
 		out, err := cmd.CombinedOutput()
@@ -106,7 +106,7 @@ output "connection_count" {
 // follows it to the redirect URI and returns the code there ("" before).
 func signIn(t *testing.T, dir string, env []string, state string) string {
 	t.Helper()
-	cmd := exec.CommandContext(testContext(t), "bash", "-c", "[ -f "+state+" ] && . "+state+"; printf %s \"${AUTHORIZE_URL:-}\"")
+	cmd := exec.CommandContext(t.Context(), "bash", "-c", "[ -f "+state+" ] && . "+state+"; printf %s \"${AUTHORIZE_URL:-}\"")
 	cmd.Dir, cmd.Env = dir, env
 	out, err := cmd.Output()
 	if err != nil || len(out) == 0 {

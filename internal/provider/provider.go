@@ -55,6 +55,7 @@ type providerModel struct {
 	RefreshToken          types.String `tfsdk:"refresh_token"`
 	RefreshTokenFile      types.String `tfsdk:"refresh_token_file"`
 	GlobalSettingsURL     types.String `tfsdk:"global_settings_url"`
+	MaxListSize           types.Int64  `tfsdk:"max_list_size"`
 }
 
 // New returns a function that makes the provider, as providerserver wants.
@@ -77,9 +78,10 @@ func (p *flosumProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 		MarkdownDescription: "Reads Flosum Backup & Archive connections (the Salesforce orgs that Flosum backs up) through the Flosum Backup API.",
 		Attributes: map[string]schema.Attribute{
 			"access_token": schema.StringAttribute{
-				MarkdownDescription: "Static bearer access token for the Flosum Backup API, the alternative to OAuth (`client_id`, `client_secret`, `redirect_uri`, `refresh_token`): exactly one of the two is required. Falls back to the `" + envAccessToken + "` environment variable. No default. Never logged.",
+				MarkdownDescription: "Static bearer access token for the Flosum Backup API, the alternative to OAuth (`client_id`, `client_secret`, `redirect_uri`, `refresh_token`): exactly one of the two is required. Falls back to the `" + envAccessToken + "` environment variable. No default. Whitespace around it (such as `file()`'s trailing newline) is ignored; whitespace inside it is an error. Sent only to the API's origin; never logged.",
 				Optional:            true,
 				Sensitive:           true,
+				Validators:          []validator.String{accessTokenValidator()},
 			},
 			"region": schema.StringAttribute{
 				MarkdownDescription: "Flosum region of the tenant: `us`, `de`, `jp` or `au`, meaning `https://backup-<region>.flosum.app`. Falls back to `" + envRegion + "`. No default: set `region` or `base_url`.",
@@ -106,6 +108,11 @@ func (p *flosumProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(1, maxMaxConcurrentRequests)},
 			},
+			"max_list_size": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Most items a list may hold, such as the connections `flosum_connections` reads; at least `1`. A list whose first page claims more fails with *Flosum List Too Large* before any other page is read, so that a broken or hostile API cannot keep the provider reading without end. Falls back to `%s`. Defaults to `%d`.", envMaxListSize, defaultMaxListSize),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
 			"ca_cert_pem": schema.StringAttribute{
 				MarkdownDescription: "PEM-encoded CA certificates trusted in addition to the system's, for a dedicated tenant behind a private CA. Falls back to `" + envCACertPEM + "`. Defaults to none (system roots only).",
 				Optional:            true,
@@ -128,6 +135,7 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"access_token", config.AccessToken}, {"region", config.Region}, {"base_url", config.BaseURL},
 		{"request_timeout", config.RequestTimeout}, {"max_retries", config.MaxRetries},
 		{"max_concurrent_requests", config.MaxConcurrentRequests}, {"ca_cert_pem", config.CACertPEM},
+		{"max_list_size", config.MaxListSize},
 	} {
 		unknownArgument(&resp.Diagnostics, arg.name, arg.value)
 	}
@@ -154,6 +162,7 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		MaxRetries:            s.maxRetries,
 		MaxConcurrentRequests: s.maxConcurrentRequests,
 		CACertPEM:             s.caCertPEM,
+		MaxListItems:          s.maxListSize,
 		Logger:                logger,
 	})
 	if err != nil {
@@ -163,7 +172,7 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	fields := map[string]any{
 		"base_url": s.baseURL, "request_timeout": s.requestTimeout.String(), "max_retries": s.maxRetries,
-		"max_concurrent_requests": s.maxConcurrentRequests, "authentication": "access_token",
+		"max_concurrent_requests": s.maxConcurrentRequests, "max_list_size": s.maxListSize, "authentication": "access_token",
 	}
 	if s.oauth != nil {
 		fields["authentication"], fields["global_settings_url"] = "oauth", s.oauth.globalSettingsURL

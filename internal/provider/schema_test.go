@@ -277,6 +277,7 @@ func TestProviderSchema_descriptionsNameEnvVarAndDefault(t *testing.T) {
 		"refresh_token":           "FLOSUM_REFRESH_TOKEN",
 		"refresh_token_file":      "FLOSUM_REFRESH_TOKEN_FILE",
 		"global_settings_url":     "FLOSUM_GLOBAL_SETTINGS_URL",
+		"max_list_size":           "FLOSUM_MAX_LIST_SIZE",
 	}
 	if len(s.Attributes) != len(envVars) {
 		t.Errorf("provider has %d attributes, want %d", len(s.Attributes), len(envVars))
@@ -320,6 +321,7 @@ func TestProviderSchema_defaultsInDescriptionsMatchCode(t *testing.T) {
 		"request_timeout":         `Defaults to ` + "`" + `"30s"` + "`",
 		"max_retries":             "Defaults to `4`",
 		"max_concurrent_requests": "Defaults to `4`",
+		"max_list_size":           "Defaults to `1000000`",
 	} {
 		if desc := s.Attributes[name].GetMarkdownDescription(); !strings.Contains(desc, want) {
 			t.Errorf("description of %s = %q, want it to contain %q", name, desc, want)
