@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -13,7 +14,15 @@ import (
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
 )
 
-var sinceEphemeralResources = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+// sinceEphemeralResources skips below Terraform 1.10, or OpenTofu 1.11 (the
+// suite runs tofu with the registry.opentofu.org address), which have
+// ephemeral resources.
+func sinceEphemeralResources() []tfversion.TerraformVersionCheck {
+	if os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org" {
+		return []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)}
+	}
+	return []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+}
 
 // handedToken hands flosum_access_token to a second provider configuration,
 // which reads connection 7 with it alone; condition checks expires_at.
@@ -46,7 +55,7 @@ data "flosum_connection" "handed" {
 func TestAccessTokenEphemeralResource_oauth(t *testing.T) {
 	t.Parallel()
 	srv := startOAuthServer(t, 30, testserver.Options{})
-	terraformTestSince(t, sinceEphemeralResources, resource.TestStep{
+	terraformTestSince(t, sinceEphemeralResources(), resource.TestStep{
 		Config: oauthProviderBlock(srv) + handedToken(srv,
 			`timecmp(ephemeral.flosum_access_token.test.expires_at, timeadd(plantimestamp(), "50m")) > 0 && timecmp(ephemeral.flosum_access_token.test.expires_at, timeadd(plantimestamp(), "61m")) < 0`),
 		Check: resource.TestCheckResourceAttr("data.flosum_connection.handed", "name", seeded(30, 7).Name),
@@ -73,7 +82,7 @@ func TestAccessTokenEphemeralResource_oauth(t *testing.T) {
 func TestAccessTokenEphemeralResource_staticToken(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, 30)
-	terraformTestSince(t, sinceEphemeralResources, resource.TestStep{
+	terraformTestSince(t, sinceEphemeralResources(), resource.TestStep{
 		Config:            providerBlock(srv, "") + handedToken(srv, `ephemeral.flosum_access_token.test.expires_at == null`),
 		Check:             resource.TestCheckResourceAttr("data.flosum_connection.handed", "name", seeded(30, 7).Name),
 		ConfigStateChecks: stateHoldsNoneOf(func() []string { return []string{srv.Token()} }),
