@@ -20,6 +20,8 @@ type request struct {
 	// notFoundSummary replaces "Connection Not Found" where a 404 means
 	// something else, such as a wrong base_url.
 	notFoundSummary string
+	// conflictSummary and conflict, when set, are the diagnostic of a 409.
+	conflictSummary, conflict string
 }
 
 // apiErrorDiagnostic turns a client error into one diagnostic with a
@@ -39,6 +41,8 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 			summary = "Connection Not Found"
 		}
 		return diag.NewErrorDiagnostic(summary, req.notFound)
+	case flosumapi.IsConflict(err) && req.conflict != "":
+		return diag.NewErrorDiagnostic(req.conflictSummary, req.conflict)
 	case flosumapi.IsUnauthorized(err):
 		return diag.NewErrorDiagnostic("Invalid Flosum Access Token", fmt.Sprintf(
 			"The Flosum API rejected the access token (HTTP 401) while reading %s: the token is invalid or expired. "+
@@ -64,9 +68,9 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 				"If the tenant uses a private certificate authority, give its certificate in the provider's ca_cert_pem argument "+
 				"(or the %s environment variable); otherwise check region or base_url.", req.what, err.Error(), envCACertPEM))
 	case errors.As(err, &inconsistent):
-		return diag.NewErrorDiagnostic("Connections List Changed While Reading", fmt.Sprintf(
+		return diag.NewErrorDiagnostic(titleCase(inconsistent.List)+" List Changed While Reading", fmt.Sprintf(
 			"Reading %s gave pages that did not add up (%s), in %d tries. The list was probably changing while it was read; "+
-				"the provider does not return partial data. Run the plan again once the connections stop changing.", req.what, inconsistent.Reason, inconsistent.Attempts))
+				"the provider does not return partial data. Run the plan again once the %s stop changing.", req.what, inconsistent.Reason, inconsistent.Attempts, inconsistent.List))
 	case errors.As(err, &decodeErr):
 		return diag.NewErrorDiagnostic("Unexpected Flosum API Response", fmt.Sprintf(
 			"The answer to the request for %s could not be used: %s. The API may have changed; please report this to the provider's maintainers.", req.what, decodeErr.Error()))

@@ -116,7 +116,7 @@ func TestAPIErrorDiagnostic_serverError(t *testing.T) {
 
 func TestAPIErrorDiagnostic_inconsistentList(t *testing.T) {
 	t.Parallel()
-	err := &flosumapi.InconsistentListError{Reason: "page 1 said there were 4500 connections, page 2 said 4501", Attempts: 3}
+	err := &flosumapi.InconsistentListError{List: "connections", Reason: "page 1 said there were 4500 connections, page 2 said 4501", Attempts: 3}
 	d := apiErrorDiagnostic(err, request{what: "the list of connections"})
 	requireDiag(t, d, "Connections List Changed While Reading", "the list of connections", "page 2 said 4501", "in 3 tries", "partial")
 }
