@@ -73,10 +73,8 @@ func (d *backupSchedulerDataSource) Schema(_ context.Context, _ datasource.Schem
 }
 
 func (d *backupSchedulerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var connectionID, id int64
-	resp.Diagnostics.Append(getArgument(ctx, req.Config, "connection_id", &connectionID)...)
-	resp.Diagnostics.Append(getArgument(ctx, req.Config, "id", &id)...)
-	if resp.Diagnostics.HasError() {
+	connectionID, id, diags := byIDArguments(ctx, req.Config)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
 	s, err := d.client.GetBackupScheduler(ctx, connectionID, id)

@@ -89,10 +89,8 @@ func (d *backupTemplateDataSource) Schema(_ context.Context, _ datasource.Schema
 }
 
 func (d *backupTemplateDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var connectionID, id int64
-	resp.Diagnostics.Append(getArgument(ctx, req.Config, "connection_id", &connectionID)...)
-	resp.Diagnostics.Append(getArgument(ctx, req.Config, "id", &id)...)
-	if resp.Diagnostics.HasError() {
+	connectionID, id, diags := byIDArguments(ctx, req.Config)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
 	template, err := d.client.GetBackupTemplate(ctx, connectionID, id)

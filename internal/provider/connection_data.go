@@ -102,6 +102,13 @@ func getArgument(ctx context.Context, config tfsdk.Config, name string, target a
 	return config.GetAttribute(ctx, path.Root(name), target)
 }
 
+// byIDArguments reads the arguments of a read by id.
+func byIDArguments(ctx context.Context, config tfsdk.Config) (connectionID, id int64, diags diag.Diagnostics) {
+	diags.Append(getArgument(ctx, config, "connection_id", &connectionID)...)
+	diags.Append(getArgument(ctx, config, "id", &id)...)
+	return connectionID, id, diags
+}
+
 func quotedList(values []string) string {
 	out := ""
 	for i, v := range values {
