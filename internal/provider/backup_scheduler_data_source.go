@@ -45,7 +45,7 @@ func (d *backupSchedulerDataSource) Metadata(_ context.Context, req datasource.M
 func (d *backupSchedulerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attributes := schedulerAttributes()
 	attributes["connection_id"] = connectionIDAttribute("scheduler")
-	attributes["id"] = idAttribute("scheduler, such as one of `data.flosum_backup_schedulers.x.schedulers[*].id`")
+	attributes["id"] = idAttribute("scheduler", "data.flosum_backup_schedulers.x.schedulers[*].id")
 	attributes["description"] = schema.StringAttribute{MarkdownDescription: "Description of the scheduler.", Computed: true}
 	include := func(what string) schema.BoolAttribute {
 		return schema.BoolAttribute{MarkdownDescription: "Whether the jobs include " + what + ".", Computed: true}

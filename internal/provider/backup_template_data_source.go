@@ -72,7 +72,7 @@ func (d *backupTemplateDataSource) Schema(_ context.Context, _ datasource.Schema
 		MarkdownDescription: "Reads one backup template of a Flosum Backup & Archive connection by its id, with the objects it backs up. Archive templates cannot be read by id (the API serves backup templates only).",
 		Attributes: map[string]schema.Attribute{
 			"connection_id": connectionIDAttribute("template"),
-			"id":            idAttribute("backup template, such as one of `data.flosum_backup_templates.x.templates[*].id`"),
+			"id":            idAttribute("backup template", "data.flosum_backup_templates.x.templates[*].id"),
 			"name":          schema.StringAttribute{MarkdownDescription: "Name of the template.", Computed: true},
 			"type":          schema.StringAttribute{MarkdownDescription: "Type of the template: `backup` (any other value the API sends is passed through).", Computed: true},
 			"description":   schema.StringAttribute{MarkdownDescription: "Description of the template; null when the API gives none.", Computed: true},

@@ -29,10 +29,11 @@ func connectionIDAttribute(of string) schema.Int64Attribute {
 	}
 }
 
-// idAttribute is the id argument of a read by id.
-func idAttribute(of string) schema.Int64Attribute {
+// idAttribute is the id argument of a read by id; where says where to
+// find one.
+func idAttribute(of, where string) schema.Int64Attribute {
 	return schema.Int64Attribute{
-		MarkdownDescription: "Id of the " + of + " (at least 1).",
+		MarkdownDescription: "Id of the " + of + " (at least 1), such as one of `" + where + "`.",
 		Required:            true,
 		Validators:          []validator.Int64{int64validator.AtLeast(1)},
 	}
