@@ -11,6 +11,11 @@ import (
 	"github.com/flosum/terraform-provider-flosum/internal/provider"
 )
 
+// docs/ is generated from templates/, examples/ and the schema; make
+// generate runs this too, and make docs-check renders with the same tool and
+// flags.
+//go:generate go tool -modfile=tools/tfplugindocs/go.mod tfplugindocs generate --provider-name flosum
+
 // version is set by the release build (-ldflags "-X main.version=...").
 var version = "dev"
 
@@ -23,7 +28,7 @@ func main() {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	err := tf6server.Serve("registry.terraform.io/flosum/flosum", provider.NewProtocol6Server(version), opts...)
+	err := tf6server.Serve(provider.Address, provider.NewProtocol6Server(version), opts...)
 	if err != nil {
 		log.Fatal(err)
 	}

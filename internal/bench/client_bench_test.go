@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flosum/terraform-provider-flosum/internal/flosumapi"
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
 )
 
@@ -20,10 +21,10 @@ func BenchmarkListing20k(b *testing.B) {
 	const n = 20000
 	srv := testserver.Start(b, testserver.Options{Connections: testserver.Seed(n), Latency: benchRTT})
 	ctx := context.Background()
-	ideal := IdealListing(n, 4, benchRTT)
+	ideal := IdealListing(n, flosumapi.DefaultMaxConcurrentRequests, benchRTT)
 	var concurrent, sequential time.Duration
 	for b.Loop() {
-		got4, err := MeasureListing(ctx, srv, 4)
+		got4, err := MeasureListing(ctx, srv, flosumapi.DefaultMaxConcurrentRequests)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -46,11 +47,12 @@ func BenchmarkListing20k(b *testing.B) {
 func BenchmarkLookups200(b *testing.B) {
 	srv := testserver.Start(b, testserver.Options{Connections: testserver.Seed(50), Latency: benchRTT})
 	ctx := context.Background()
-	ideal := 5 * benchRTT
+	const lookups, distinct = 200, 20
+	ideal := time.Duration((distinct+flosumapi.DefaultMaxConcurrentRequests-1)/flosumapi.DefaultMaxConcurrentRequests) * benchRTT
 	var wall time.Duration
 	calls := 0
 	for b.Loop() {
-		got, err := MeasureCoalescedLookups(ctx, srv, 200, 20)
+		got, err := MeasureCoalescedLookups(ctx, srv, lookups, distinct)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -64,12 +66,12 @@ func BenchmarkLookups200(b *testing.B) {
 // BenchmarkPageCalls reports the page calls of one read of N connections
 // (goal ⌈N/2000⌉, 1 for N ≤ 2000).
 func BenchmarkPageCalls(b *testing.B) {
-	for _, n := range []int{1, 2000, 2001, 100000} {
+	for _, n := range []int{1, flosumapi.PageLimit, flosumapi.PageLimit + 1, 100000} {
 		b.Run(itoaSize(n), func(b *testing.B) {
 			srv := testserver.Start(b, testserver.Options{Connections: testserver.Seed(n)})
 			calls := 0
 			for b.Loop() {
-				got, err := MeasureListing(context.Background(), srv, 4)
+				got, err := MeasureListing(context.Background(), srv, flosumapi.DefaultMaxConcurrentRequests)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -2,15 +2,15 @@
 // coalesced lookups, TCP connection reuse, listing time against a slow API,
 // and the CPU time and memory of the provider process under terraform plan.
 //
-// Its tests (run by make test) check counts, never bare times: page calls,
-// coalesced calls and connections per provider client (the coalescing test
-// also bounds the wall time of lookups started together). Its
-// benchmarks and the benchreport command (make bench) measure times and
-// report them as ratios measured in the same run.
+// Its test (run by make test) counts the TCP connections each provider
+// client opens under Terraform; the client's own counts (page calls,
+// coalesced calls) are tested in internal/flosumapi. Its benchmarks and the
+// benchreport command (make bench) measure times and report them as ratios
+// measured in the same run.
 //
-// Commands:
-//   - cmd/benchreport prints the table of figures;
-//   - cmd/measure runs a program and appends its CPU time and peak RSS to a
+// Commands it uses, under internal/cmd:
+//   - benchreport prints the table of figures;
+//   - measure runs a program and appends its CPU time and peak RSS to a
 //     file (rusage; no GNU time needed);
-//   - cmd/provider-profiled is the provider writing pprof profiles.
+//   - provider-profiled is the provider writing pprof profiles.
 package bench

@@ -3,9 +3,9 @@ package bench
 import (
 	"testing"
 
-	"github.com/flosum/terraform-provider-flosum/internal/testterraform"
+	"github.com/flosum/terraform-provider-flosum/internal/tfrun"
 )
 
 // TestMain fails loudly, rather than letting the Terraform-driven test skip,
 // when no terraform binary can be found.
-func TestMain(m *testing.M) { testterraform.Main(m) }
+func TestMain(m *testing.M) { tfrun.Main(m) }

@@ -10,10 +10,6 @@ import (
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
 )
 
-// ConnectionsPath is the path of the list endpoint; the server counts the
-// requests under it.
-const ConnectionsPath = "/api/v1/connections"
-
 // NewClient returns an API client for srv with retries off, so that every
 // request the server counts is one the caller asked for.
 func NewClient(srv *testserver.Server, maxConcurrent int) (*flosumapi.Client, error) {
@@ -46,14 +42,14 @@ func MeasureListing(ctx context.Context, srv *testserver.Server, maxConcurrent i
 		return Listing{}, err
 	}
 	defer client.CloseIdleConnections()
-	before := srv.CountRequests(ConnectionsPath)
+	before := srv.RequestCount()
 	start := time.Now()
 	all, err := client.ListConnections(ctx, "")
 	wall := time.Since(start)
 	if err != nil {
 		return Listing{}, err
 	}
-	return Listing{Connections: len(all), PageCalls: srv.CountRequests(ConnectionsPath) - before, Wall: wall}, nil
+	return Listing{Connections: len(all), PageCalls: srv.RequestCount() - before, Wall: wall}, nil
 }
 
 // IdealListing is the least time a read of n connections can take with
@@ -80,7 +76,7 @@ func MeasureCoalescedLookups(ctx context.Context, srv *testserver.Server, lookup
 		return Lookups{}, err
 	}
 	defer client.CloseIdleConnections()
-	before := srv.CountRequests(ConnectionsPath)
+	before := srv.RequestCount()
 	start := time.Now()
 	errs := make(chan error, lookups)
 	var wg sync.WaitGroup
@@ -102,14 +98,14 @@ func MeasureCoalescedLookups(ctx context.Context, srv *testserver.Server, lookup
 			return Lookups{}, err
 		}
 	}
-	return Lookups{Lookups: lookups, Distinct: distinct, Calls: srv.CountRequests(ConnectionsPath) - before, Wall: wall}, nil
+	return Lookups{Lookups: lookups, Distinct: distinct, Calls: srv.RequestCount() - before, Wall: wall}, nil
 }
 
 // MeasureSequentialLookups makes the same lookups one after another, each by
 // a new client, so nothing is shared or remembered: the baseline that
 // coalescing and concurrency improve on.
 func MeasureSequentialLookups(ctx context.Context, srv *testserver.Server, lookups, distinct int) (Lookups, error) {
-	before := srv.CountRequests(ConnectionsPath)
+	before := srv.RequestCount()
 	start := time.Now()
 	for i := range lookups {
 		client, err := NewClient(srv, 1)
@@ -122,5 +118,5 @@ func MeasureSequentialLookups(ctx context.Context, srv *testserver.Server, looku
 			return Lookups{}, err
 		}
 	}
-	return Lookups{Lookups: lookups, Distinct: distinct, Calls: srv.CountRequests(ConnectionsPath) - before, Wall: time.Since(start)}, nil
+	return Lookups{Lookups: lookups, Distinct: distinct, Calls: srv.RequestCount() - before, Wall: time.Since(start)}, nil
 }

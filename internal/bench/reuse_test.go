@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/flosum/terraform-provider-flosum/internal/flosumapi"
 	"github.com/flosum/terraform-provider-flosum/internal/provider"
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
 )
@@ -16,8 +17,6 @@ import (
 const (
 	reuseLookups  = 200
 	reuseDistinct = 20
-	// defaultMaxConcurrent is max_concurrent_requests' default.
-	defaultMaxConcurrent = 4
 	// connectionMargin allows for the Go transport racing a dial against a
 	// connection about to come back to its idle pool: the request that loses
 	// the race still uses the returned one, but the server has counted the
@@ -45,7 +44,7 @@ const (
 // closed after each wave and dialled again.
 func TestTerraformConnectionReuse(t *testing.T) {
 	for _, maxConcurrent := range []int{0, 10} {
-		name, setting, limit := "default", "", defaultMaxConcurrent
+		name, setting, limit := "default", "", flosumapi.DefaultMaxConcurrentRequests
 		if maxConcurrent > 0 {
 			name, setting, limit = fmt.Sprint(maxConcurrent), fmt.Sprintf("max_concurrent_requests = %d", maxConcurrent), maxConcurrent
 		}
@@ -61,7 +60,7 @@ func testConnectionReuse(t *testing.T, setting string, maxConcurrent int) {
 	srv := testserver.Start(t, testserver.Options{Connections: testserver.Seed(50), Latency: 50 * time.Millisecond})
 
 	check := func(when string) error {
-		calls := srv.CountRequests(ConnectionsPath)
+		calls := srv.RequestCount()
 		conns := srv.ConnectionsOpened()
 		if calls == 0 || calls%reuseDistinct != 0 {
 			return fmt.Errorf("%s: %d API calls, want a multiple of %d (one call per distinct id per provider client)", when, calls, reuseDistinct)

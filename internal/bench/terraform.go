@@ -2,17 +2,26 @@ package bench
 
 import (
 	"bufio"
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/flosum/terraform-provider-flosum/internal/provider"
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
+	"github.com/flosum/terraform-provider-flosum/internal/tfrun"
+)
+
+// Main packages the plan runner builds, besides tfrun.ProviderPackage.
+const (
+	ProfiledProviderPackage = tfrun.ProviderPackage + "/internal/cmd/provider-profiled"
+	measurePackage          = tfrun.ProviderPackage + "/internal/cmd/measure"
 )
 
 // ProcessUsage is what the provider processes of one terraform command used.
@@ -32,49 +41,44 @@ type ProcessUsage struct {
 // script named terraform-provider-flosum that runs the real binary under the
 // measure command, which appends each process's rusage to a file.
 type PlanRunner struct {
+	tf        *tfrun.Terraform
 	dir       string
 	usageFile string
-	cliConfig string
-	extraEnv  []string
 }
 
-// NewPlanRunner builds the provider (the module at moduleDir, or its
-// mainPackage when not ".") and the measure command into dir.
-func NewPlanRunner(ctx context.Context, moduleDir, mainPackage, dir string) (*PlanRunner, error) {
-	r := &PlanRunner{
-		dir:       dir,
-		usageFile: filepath.Join(dir, "usage.log"),
-		cliConfig: filepath.Join(dir, "cli.tfrc"),
+// NewPlanRunner builds the provider's main package mainPackage (an import
+// path) and the measure command into dir.
+func NewPlanRunner(ctx context.Context, mainPackage, dir string) (*PlanRunner, error) {
+	if runtime.GOOS == "windows" {
+		return nil, errors.New("measuring the provider process needs a Unix shell and rusage; it does not run on Windows")
 	}
-	providerBinary := filepath.Join(dir, "real", "terraform-provider-flosum")
-	measure := filepath.Join(dir, "measure")
-	for _, build := range [][]string{
-		{"go", "build", "-trimpath", "-o", providerBinary, mainPackage},
-		{"go", "build", "-o", measure, "./internal/bench/cmd/measure"},
-	} {
-		cmd := exec.CommandContext(ctx, build[0], build[1:]...)
-		cmd.Dir = moduleDir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("%s: %v\n%s", strings.Join(build, " "), err, out)
-		}
+	r := &PlanRunner{dir: dir, usageFile: filepath.Join(dir, "usage.log")}
+	providerBinary, err := tfrun.Build(ctx, mainPackage, tfrun.ProviderBinary(filepath.Join(dir, "real"), provider.Address))
+	if err != nil {
+		return nil, err
+	}
+	measure, err := tfrun.Build(ctx, measurePackage, filepath.Join(dir, "measure"))
+	if err != nil {
+		return nil, err
 	}
 	pluginDir := filepath.Join(dir, "plugin")
 	if err := os.MkdirAll(pluginDir, 0o755); err != nil {
 		return nil, err
 	}
 	script := fmt.Sprintf("#!/bin/sh\nexec %q -o %q -- %q \"$@\"\n", measure, r.usageFile, providerBinary)
-	if err := os.WriteFile(filepath.Join(pluginDir, "terraform-provider-flosum"), []byte(script), 0o755); err != nil {
+	if err := os.WriteFile(tfrun.ProviderBinary(pluginDir, provider.Address), []byte(script), 0o755); err != nil {
 		return nil, err
 	}
-	cli := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/flosum/flosum\" = %q\n  }\n  direct {}\n}\n", pluginDir)
-	if err := os.WriteFile(r.cliConfig, []byte(cli), 0o644); err != nil {
+	if r.tf, err = tfrun.New(filepath.Join(dir, "cli.tfrc"), provider.Address, pluginDir); err != nil {
 		return nil, err
 	}
+	// Logging would change what the provider does.
+	r.tf.Env = slices.DeleteFunc(r.tf.Env, func(kv string) bool { return strings.HasPrefix(kv, "TF_LOG") })
 	return r, nil
 }
 
 // SetEnv adds environment variables (NAME=value) for the provider.
-func (r *PlanRunner) SetEnv(env ...string) { r.extraEnv = append(r.extraEnv, env...) }
+func (r *PlanRunner) SetEnv(env ...string) { r.tf.Env = append(r.tf.Env, env...) }
 
 // PlanConnections runs terraform plan of a configuration that lists every
 // connection of srv with flosum_connections and outputs the total, checks
@@ -87,7 +91,7 @@ func (r *PlanRunner) PlanConnections(ctx context.Context, srv *testserver.Server
 	defer os.RemoveAll(work)
 	config := fmt.Sprintf(`terraform {
   required_providers {
-    flosum = { source = "flosum/flosum" }
+    flosum = { source = %q }
   }
 }
 
@@ -101,7 +105,7 @@ data "flosum_connections" "all" {}
 output "total" {
   value = data.flosum_connections.all.total
 }
-`, srv.URL, srv.Token())
+`, provider.Source, srv.URL, srv.Token())
 	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o644); err != nil {
 		return ProcessUsage{}, err
 	}
@@ -109,42 +113,21 @@ output "total" {
 		return ProcessUsage{}, err
 	}
 
-	cmd := exec.CommandContext(ctx, "terraform", "plan", "-input=false", "-no-color", "-lock=false")
-	cmd.Dir = work
-	cmd.Env = append(cleanEnv(), "TF_CLI_CONFIG_FILE="+r.cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-	cmd.Env = append(cmd.Env, r.extraEnv...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	err = cmd.Run()
+	out, err := r.tf.Run(ctx, work, "plan", "-input=false", "-no-color", "-lock=false")
 	wall := time.Since(start)
 	if err != nil {
-		return ProcessUsage{}, fmt.Errorf("terraform plan: %v\n%s", err, out.String())
+		return ProcessUsage{}, err
 	}
-	if wantLine := fmt.Sprintf("total = %d", want); !strings.Contains(out.String(), wantLine) {
-		return ProcessUsage{}, fmt.Errorf("terraform plan did not show %q:\n%s", wantLine, out.String())
+	if wantLine := fmt.Sprintf("total = %d", want); !strings.Contains(string(out), wantLine) {
+		return ProcessUsage{}, fmt.Errorf("terraform plan did not show %q:\n%s", wantLine, out)
 	}
 	usage, err := readUsage(r.usageFile)
 	usage.Wall = wall
 	return usage, err
 }
 
-// cleanEnv is the environment without Terraform logging and test settings,
-// which would change what the provider does.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "TF_LOG") || strings.HasPrefix(name, "TF_ACC") || name == "TF_CLI_CONFIG_FILE" ||
-			name == "GOGC" || name == "GOMEMLIMIT" || name == "GODEBUG" || name == "TF_REATTACH_PROVIDERS" {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return env
-}
-
-// readUsage sums the lines measure wrote: "<cpu seconds> <max rss KiB> <wall seconds>".
+// readUsage sums the lines measure wrote: "<cpu seconds> <peak RSS bytes> <wall seconds>".
 func readUsage(name string) (ProcessUsage, error) {
 	f, err := os.Open(name)
 	if err != nil {
@@ -159,13 +142,13 @@ func readUsage(name string) (ProcessUsage, error) {
 			return u, fmt.Errorf("%s: bad line %q", name, lines.Text())
 		}
 		cpu, err1 := strconv.ParseFloat(fields[0], 64)
-		rssKiB, err2 := strconv.ParseInt(fields[1], 10, 64)
+		rss, err2 := strconv.ParseInt(fields[1], 10, 64)
 		if err1 != nil || err2 != nil {
 			return u, fmt.Errorf("%s: bad line %q", name, lines.Text())
 		}
 		u.Invocations++
 		u.CPU += time.Duration(cpu * float64(time.Second))
-		u.PeakRSS = max(u.PeakRSS, rssKiB*1024)
+		u.PeakRSS = max(u.PeakRSS, rss)
 	}
 	return u, lines.Err()
 }

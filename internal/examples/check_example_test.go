@@ -44,10 +44,9 @@ func TestProductionBackupsCheck(t *testing.T) {
 			dir := t.TempDir()
 			writeConfig(t, dir, filepath.Base(name), config)
 			srv := testserver.Start(t, testserver.Options{Connections: testserver.Seed(seededConnections), Data: c.data})
-			env := terraformEnv(srv)
-			ctx := testContext(t)
-			applied := string(runTerraform(ctx, t, dir, env, "apply", "-auto-approve", "-input=false", "-no-color"))
-			got := readOutputs(t, runTerraform(ctx, t, dir, env, "output", "-json"))
+			run := terraformFor(t, srv)
+			applied := string(run(dir, "apply", "-auto-approve", "-input=false", "-no-color"))
+			got := readOutputs(t, run(dir, "output", "-json"))
 
 			warned := strings.Contains(applied, "Warning: Check block assertion failed")
 			message := "No completed backup in the last 24 hours for: " + strings.Join(c.missing, ", ") + "."

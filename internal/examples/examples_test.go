@@ -4,22 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/flosum/terraform-provider-flosum/internal/provider"
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
-	"github.com/flosum/terraform-provider-flosum/internal/testterraform"
+	"github.com/flosum/terraform-provider-flosum/internal/tfrun"
 )
 
 // seededConnections is how many sample connections the test server holds;
@@ -158,111 +156,54 @@ var expectedOutputs = map[string]map[string]any{
 	},
 }
 
-// providerAddresses are the addresses the examples' source "flosum/flosum"
-// stands for: with Terraform and with OpenTofu. The CLI configuration
-// overrides both, so that the same test runs with either.
-var providerAddresses = []string{
-	"registry.terraform.io/flosum/flosum",
-	"registry.opentofu.org/flosum/flosum",
-}
-
 // Set up by TestMain for every test.
 var (
-	// terraformPath is the terraform (or tofu) binary the tests run.
-	terraformPath string
+	// tf is the terraform (or tofu) the tests run, using the provider built
+	// for them.
+	tf *tfrun.Terraform
 	// terraformVersion is its first line of `terraform version`.
 	terraformVersion string
-	// cliConfigFile is a CLI configuration whose dev_overrides point at the
-	// provider built for the tests.
-	cliConfigFile string
 	// examplesDir is the repository's examples directory.
 	examplesDir string
 	// buildTime is how long building the provider took.
 	buildTime time.Duration
 )
 
-// TestMain builds the provider once and writes a CLI configuration that
-// makes terraform use it (dev_overrides, so no `terraform init` and no
-// network). It fails loudly, rather than letting the tests skip, when no
-// terraform binary can be found: TF_ACC_TERRAFORM_PATH (say, OpenTofu's
-// tofu) or else terraform on PATH.
+// TestMain builds the provider once and sets up terraform to use it
+// (dev_overrides, so no `terraform init` and no network). It fails loudly,
+// rather than letting the tests skip, when no terraform binary can be found:
+// TF_ACC_TERRAFORM_PATH (say, OpenTofu's tofu) or else terraform on PATH.
 func TestMain(m *testing.M) {
 	os.Exit(testMain(m))
 }
 
 func testMain(m *testing.M) int {
-	fail := func(format string, args ...any) int {
-		fmt.Fprintf(os.Stderr, "FAIL: internal/examples: "+format+"\n", args...)
+	fail := func(err error) int {
+		fmt.Fprintf(os.Stderr, "FAIL: internal/examples: %v\n", err)
 		return 1
 	}
-
-	var err error
-	terraformPath, err = testterraform.Path()
+	ctx := context.Background()
+	root, err := tfrun.ModuleRoot(ctx)
 	if err != nil {
-		return fail("%v", err)
-	}
-	version, err := exec.Command(terraformPath, "version").Output()
-	if err != nil {
-		return fail("%s version: %v", terraformPath, err)
-	}
-	terraformVersion, _, _ = strings.Cut(string(version), "\n")
-
-	root, err := moduleRoot()
-	if err != nil {
-		return fail("%v", err)
+		return fail(err)
 	}
 	examplesDir = filepath.Join(root, "examples")
 
 	tmp, err := os.MkdirTemp("", "flosum-examples-")
 	if err != nil {
-		return fail("%v", err)
+		return fail(err)
 	}
 	defer func() { _ = os.RemoveAll(tmp) }()
 
-	binDir := filepath.Join(tmp, "bin")
-	binary := filepath.Join(binDir, "terraform-provider-flosum")
-	if runtime.GOOS == "windows" {
-		binary += ".exe"
-	}
 	start := time.Now()
-	build := exec.Command("go", "build", "-o", binary, "github.com/flosum/terraform-provider-flosum")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		return fail("building the provider (go build in %s): %v\n%s", root, err, out)
+	if tf, err = tfrun.WithProvider(ctx, tmp, provider.Address); err != nil {
+		return fail(err)
 	}
 	buildTime = time.Since(start)
-
-	var cfg strings.Builder
-	cfg.WriteString("provider_installation {\n  dev_overrides {\n")
-	for _, address := range providerAddresses {
-		fmt.Fprintf(&cfg, "    %q = %q\n", address, binDir)
+	if terraformVersion, err = tf.Version(ctx); err != nil {
+		return fail(err)
 	}
-	cfg.WriteString("  }\n  direct {}\n}\n")
-	cliConfigFile = filepath.Join(tmp, "terraformrc")
-	if err := os.WriteFile(cliConfigFile, []byte(cfg.String()), 0o600); err != nil {
-		return fail("%v", err)
-	}
-
 	return m.Run()
-}
-
-// moduleRoot returns the directory of go.mod, from the working directory
-// (the package's, under go test) up.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod in the working directory or above it")
-		}
-		dir = parent
-	}
 }
 
 // TestExamples applies every example with the real terraform, in a
@@ -271,7 +212,7 @@ func moduleRoot() (string, error) {
 // then it checks every output of `terraform output -json`. The examples run
 // in parallel: each command gets its environment through exec.Cmd.Env.
 func TestExamples(t *testing.T) {
-	t.Logf("running %s (%s); the provider was built in %.1fs", terraformPath, terraformVersion, buildTime.Seconds())
+	t.Logf("running %s (%s); the provider was built in %.1fs", tf.Path, terraformVersion, buildTime.Seconds())
 	files := exampleFiles(t)
 	for name := range expectedOutputs {
 		if !slices.Contains(files, name) {
@@ -297,11 +238,9 @@ func TestExamples(t *testing.T) {
 			writeConfig(t, dir, filepath.Base(name), config)
 
 			srv := testserver.Start(t, testserver.Options{Connections: testserver.Seed(seededConnections)})
-			env := terraformEnv(srv)
-
-			ctx := testContext(t)
-			runTerraform(ctx, t, dir, env, "apply", "-auto-approve", "-input=false", "-no-color")
-			got := readOutputs(t, runTerraform(ctx, t, dir, env, "output", "-json"))
+			run := terraformFor(t, srv)
+			run(dir, "apply", "-auto-approve", "-input=false", "-no-color")
+			got := readOutputs(t, run(dir, "output", "-json"))
 
 			if names, wantNames := slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)); !slices.Equal(names, wantNames) {
 				t.Errorf("examples/%s has outputs %q, but expectedOutputs lists %q; list every output with its expected value", name, names, wantNames)
@@ -330,7 +269,7 @@ func TestExamples(t *testing.T) {
 const requiredProvidersFile = `terraform {
   required_providers {
     flosum = {
-      source = "flosum/flosum"
+      source = "` + provider.Source + `"
     }
   }
 }
@@ -356,61 +295,29 @@ func writeConfig(t *testing.T, dir, base string, config []byte) {
 	}
 }
 
-// terraformEnv is the environment terraform runs with: this process's,
-// without any FLOSUM_* setting and without the TF_* settings that change
-// what terraform does (TF_CLI_ARGS, TF_VAR_*, TF_DATA_DIR, ...; TF_LOG* are
-// kept, to debug with), plus the CLI configuration and the test server's
-// address and token.
-func terraformEnv(srv *testserver.Server) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch {
-		case strings.HasPrefix(name, "FLOSUM_"):
-		case strings.HasPrefix(name, "TF_") && !strings.HasPrefix(name, "TF_LOG"):
-		default:
-			env = append(env, kv)
-		}
-	}
-	return append(env,
-		"TF_CLI_CONFIG_FILE="+cliConfigFile,
-		"TF_IN_AUTOMATION=1",
-		"CHECKPOINT_DISABLE=1",
-		"FLOSUM_BASE_URL="+srv.URL,
-		"FLOSUM_ACCESS_TOKEN="+srv.Token(),
-	)
-}
-
-// testContext is canceled when the test ends, and a little before the test
-// binary's deadline (go test -timeout), so that a hung terraform is stopped
-// and its output reported rather than the whole binary panicking.
-func testContext(t *testing.T) context.Context {
+// terraformFor returns a function that runs terraform in a directory,
+// configured for srv through the FLOSUM_* environment variables as a user
+// would, and returns its standard output; it fails the test, with
+// everything terraform printed, if terraform fails. Commands are stopped a
+// little before the test binary's deadline (go test -timeout), so that a
+// hung terraform is reported rather than the whole binary panicking.
+func terraformFor(t *testing.T, srv *testserver.Server) func(dir string, args ...string) []byte {
 	ctx := t.Context()
 	if deadline, ok := t.Deadline(); ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-30*time.Second))
 		t.Cleanup(cancel)
 	}
-	return ctx
-}
-
-// runTerraform runs terraform in dir and returns its standard output; it
-// fails the test, with everything terraform printed, if terraform fails.
-func runTerraform(ctx context.Context, t *testing.T, dir string, env []string, args ...string) []byte {
-	t.Helper()
-	cmd := exec.CommandContext(ctx, terraformPath, args...)
-	cmd.Dir = dir
-	cmd.Env = env
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 10 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s: %v (after %.1fs)\n--- stdout:\n%s\n--- stderr:\n%s",
-			filepath.Base(terraformPath), strings.Join(args, " "), err, time.Since(start).Seconds(), stdout.String(), stderr.String())
+	forServer := *tf
+	forServer.Env = append(slices.Clone(tf.Env), "FLOSUM_BASE_URL="+srv.URL, "FLOSUM_ACCESS_TOKEN="+srv.Token())
+	return func(dir string, args ...string) []byte {
+		t.Helper()
+		out, err := forServer.Run(ctx, dir, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
 	}
-	return stdout.Bytes()
 }
 
 // readOutputs decodes `terraform output -json` into each output's value.

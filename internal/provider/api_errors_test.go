@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,9 +74,25 @@ func TestAPIErrors_reported(t *testing.T) {
 			want:     []string{"Unexpected Flosum API Response", "the connection with id 3", "field externalId in the answer is missing (required)"},
 			requests: 1,
 		},
-		// A list whose total changes between pages is read again, then
-		// reported.
+		// A list whose total changes between pages, differently in each
+		// read, is read again, then reported as changing.
 		"a list changed while reading": {
+			seed: 2500,
+			setup: func(srv *testserver.Server) {
+				var reads atomic.Int64
+				srv.SetListHook(func(r *http.Request, page *testserver.ListPage) {
+					if r.URL.Query().Get("page") == "2" {
+						page.Total += int(reads.Add(1))
+					}
+				})
+			},
+			config:   `data "flosum_connections" "all" {}`,
+			want:     []string{"Connections List Changed While Reading", "page 1 said there were 2500 connections, page 2 said 2503", "in 3 tries", "differently each time"},
+			requests: 6, // three reads of two pages
+		},
+		// Pages that contradict each other the same way in every read: the
+		// API is inconsistent, not the list changing.
+		"pages inconsistent from the start": {
 			seed: 2500,
 			setup: func(srv *testserver.Server) {
 				srv.SetListHook(func(r *http.Request, page *testserver.ListPage) {
@@ -85,7 +102,7 @@ func TestAPIErrors_reported(t *testing.T) {
 				})
 			},
 			config:   `data "flosum_connections" "all" {}`,
-			want:     []string{"Connections List Changed While Reading", "page 1 said there were 2500 connections, page 2 said 2501", "in 3 tries"},
+			want:     []string{"Inconsistent Flosum API Pages", "the same way in each of 3 tries", "page 1 said there were 2500 connections, page 2 said 2501", "Flosum support"},
 			requests: 6, // three reads of two pages
 		},
 		// When every attempt runs out of request_timeout, the user is told

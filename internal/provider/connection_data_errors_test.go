@@ -95,7 +95,7 @@ func TestConnectionData_apiErrors(t *testing.T) {
   connection_id = 2
   id            = 2011
 }`,
-			want:     []string{"the scheduler with id 2011 of the connection with id 2", "the answer's connectionId is 3, where 2 was expected"},
+			want:     []string{"Unexpected Flosum API Response", "the scheduler with id 2011 of the connection with id 2", "its connectionId is 3, where 2 was expected", "Nothing was stored"},
 			requests: 1,
 		},
 	})

@@ -68,7 +68,8 @@ data "flosum_connection" "test" {
 }
 
 // By salesforce_org_id, 18 and 15 characters (and an 18-character id whose
-// letters were lowercased): the attribute keeps what the user wrote, every
+// letters were lowercased): the attribute keeps what the user wrote,
+// salesforce_org_id_18 holds the API's org id (as after a read by id), every
 // other attribute matches the read by id, and the lookup always asks the API
 // with the 18-character case-safe form.
 func TestConnectionDataSource_bySalesforceOrgID(t *testing.T) {

@@ -57,35 +57,43 @@ func (d *connectionIDDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, diags := lookupConnectionID(ctx, d.client, config.SalesforceOrgID.ValueString())
+	lookup, diags := lookupConnectionID(ctx, d.client, config.SalesforceOrgID.ValueString())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	config.ConnectionID = types.Int64Value(id)
+	config.ConnectionID = types.Int64Value(lookup.connectionID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
+}
+
+// orgLookup is what a lookup by Salesforce org id asked and found.
+type orgLookup struct {
+	// orgID18 is the org id asked for, in its 18-character form.
+	orgID18 string
+	// asked names it in a sentence, as the user wrote it and as sent.
+	asked        string
+	connectionID int64
 }
 
 // lookupConnectionID resolves a Salesforce org id, 15 or 18 characters, to a
 // connection id. The API is asked with the 18-character case-safe form.
-func lookupConnectionID(ctx context.Context, client *flosumapi.Client, orgID string) (int64, diag.Diagnostics) {
+func lookupConnectionID(ctx context.Context, client *flosumapi.Client, orgID string) (orgLookup, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	id18, err := sfid.To18(orgID)
 	if err != nil {
 		diags.AddAttributeError(path.Root("salesforce_org_id"), "Invalid Salesforce Org ID", invalidOrgIDDetail(err))
-		return 0, diags
+		return orgLookup{}, diags
 	}
-	id, err := client.GetConnectionID(ctx, id18)
+	lookup := orgLookup{orgID18: id18, asked: "Salesforce org id " + orgID}
+	if id18 != orgID {
+		lookup.asked += fmt.Sprintf(" (sent as %s)", id18)
+	}
+	lookup.connectionID, err = client.GetConnectionID(ctx, id18)
 	if err != nil {
-		asked := fmt.Sprintf("Salesforce org id %s", orgID)
-		if id18 != orgID {
-			asked += fmt.Sprintf(" (sent as %s)", id18)
-		}
 		diags.Append(apiErrorDiagnostic(err, request{
-			what:     "the connection for " + asked,
-			notFound: "No Flosum connection backs up the Salesforce org with " + asked + ". Check the org id, and that the org is connected in Flosum Backup & Archive.",
+			what:     "the connection for " + lookup.asked,
+			notFound: "No Flosum connection backs up the Salesforce org with " + lookup.asked + ". Check the org id, and that the org is connected in Flosum Backup & Archive.",
 		}))
-		return 0, diags
 	}
-	return id, diags
+	return lookup, diags
 }

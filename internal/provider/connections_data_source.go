@@ -55,8 +55,10 @@ func (d *connectionsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists Flosum Backup & Archive connections: every one, or those matching `search`, optionally only of one `salesforce_org_type`. " +
 			"Every page of the API is read (up to 2,000 connections a page, several pages at once), and the result is sorted by id so plans stay stable. " +
-			"No match gives empty lists, not an error. A list that changes while it is read (its pages do not add up) is read again, " +
-			"up to 3 times in all, and otherwise fails: it is never returned partial.",
+			"No match gives empty lists, not an error. A list whose pages do not add up (a page repeats an id, holds too few or too many " +
+			"connections, or gives another `total` than page 1) is read again, up to 3 times in all, and otherwise fails. " +
+			"A list larger than the provider's `max_list_size` fails after its first page. " +
+			"See *Consistency of a changing list* below for what a list that changes while it is read can return.",
 		Attributes: map[string]schema.Attribute{
 			"search": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Search term, 1 to %d characters, sent to the API as is; the API decides what matches. Omit to list every connection.", maxSearchLength),

@@ -33,8 +33,33 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 		decodeErr    *flosumapi.DecodeError
 		inconsistent *flosumapi.InconsistentListError
 		transportErr *flosumapi.TransportError
+		redirectErr  *flosumapi.RedirectError
+		tooLarge     *flosumapi.ListTooLargeError
+		unexpected   *flosumapi.UnexpectedAnswerError
+		bodyTooLarge *flosumapi.BodyTooLargeError
 	)
 	switch {
+	// A refused redirect arrives inside a TransportError: it is told apart
+	// first, so that it does not read as an unreachable API.
+	case errors.As(err, &redirectErr):
+		return redirectDiagnostic(redirectErr, req)
+	case errors.As(err, &tooLarge):
+		return diag.NewErrorDiagnostic("Flosum List Too Large", fmt.Sprintf(
+			"Reading %s stopped after the first page: the Flosum API says the %s list holds %d items, more than max_list_size (%d). "+
+				"If the list really is that large, raise max_list_size in the provider block (or %s); otherwise check base_url, which may point at something other than the Flosum API.",
+			req.what, tooLarge.List, tooLarge.Total, tooLarge.Max, envMaxListSize))
+	case errors.As(err, &unexpected):
+		return unexpectedAnswerDiagnostic(req.what, unexpected.Field, unexpected.Want, unexpected.Got)
+	case errors.As(err, &bodyTooLarge):
+		return diag.NewErrorDiagnostic("Flosum API Response Too Large", fmt.Sprintf(
+			"The answer to the request for %s (%s %s) is larger than %d bytes, the most the provider reads of one answer, so it was not used. "+
+				"Check that base_url points at the Flosum API and not at another service; if it does, report this to Flosum support.",
+			req.what, bodyTooLarge.Method, bodyTooLarge.Path, bodyTooLarge.Limit))
+	case errors.As(err, &inconsistent) && !inconsistent.Changed:
+		return diag.NewErrorDiagnostic("Inconsistent Flosum API Pages", fmt.Sprintf(
+			"Reading %s gave pages that contradict each other the same way in each of %d tries (%s), so the API itself answers inconsistently; "+
+				"nothing was stored. Check that base_url points at the Flosum API; if it does, report this to Flosum support.",
+			req.what, inconsistent.Attempts, inconsistent.Reason))
 	case flosumapi.IsNotFound(err):
 		summary := req.notFoundSummary
 		if summary == "" {
@@ -68,9 +93,9 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 				"If the tenant uses a private certificate authority, give its certificate in the provider's ca_cert_pem argument "+
 				"(or the %s environment variable); otherwise check region or base_url.", req.what, err.Error(), envCACertPEM))
 	case errors.As(err, &inconsistent):
-		return diag.NewErrorDiagnostic(titleCase(inconsistent.List)+" List Changed While Reading", fmt.Sprintf(
-			"Reading %s gave pages that did not add up (%s), in %d tries. The list was probably changing while it was read; "+
-				"the provider does not return partial data. Run the plan again once the %s stop changing.", req.what, inconsistent.Reason, inconsistent.Attempts, inconsistent.List))
+		return diag.NewErrorDiagnostic(listTitle(inconsistent.List)+" List Changed While Reading", fmt.Sprintf(
+			"Reading %s gave pages that did not add up (%s), in %d tries, differently each time: the list was probably changing while it was read; "+
+				"nothing was stored. Run the plan again once the %s stop changing.", req.what, inconsistent.Reason, inconsistent.Attempts, listNoun(inconsistent.List)))
 	case errors.As(err, &decodeErr):
 		return diag.NewErrorDiagnostic("Unexpected Flosum API Response", fmt.Sprintf(
 			"The answer to the request for %s could not be used: %s. The API may have changed; please report this to the provider's maintainers.", req.what, decodeErr.Error()))
@@ -89,6 +114,53 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 	default:
 		return diag.NewErrorDiagnostic("Flosum API Error", fmt.Sprintf("Reading %s failed: %s.", req.what, err.Error()))
 	}
+}
+
+// redirectDiagnostic explains a redirect the client refused: nothing was
+// sent to its target, and base_url is what to change.
+func redirectDiagnostic(err *flosumapi.RedirectError, req request) diag.Diagnostic {
+	switch err.Kind {
+	case flosumapi.RedirectToHTTP:
+		return diag.NewErrorDiagnostic("Flosum API Redirected To Plain HTTP", fmt.Sprintf(
+			"While reading %s, %s redirected to %s, which is plain http. The provider did not follow the redirect, so nothing was sent unencrypted. "+
+				"Set base_url (or %s) to the API's final https:// address, or fix the proxy or load balancer that redirects.",
+			req.what, err.From, err.To, envBaseURL))
+	case flosumapi.TooManyRedirects:
+		return diag.NewErrorDiagnostic("Too Many Flosum API Redirects", fmt.Sprintf(
+			"While reading %s, the Flosum API at %s redirected more than %d times (the last time to %s), so the provider stopped following. "+
+				"Set base_url (or %s) to the API's final address.",
+			req.what, err.Origin, flosumapi.MaxRedirects, err.To, envBaseURL))
+	default:
+		return diag.NewErrorDiagnostic("Flosum API Redirected To Another Address", fmt.Sprintf(
+			"While reading %s, %s redirected to %s, which is not the configured origin %s (scheme, host and port must match). "+
+				"The provider did not follow the redirect, so the access token was not sent there. "+
+				"If that address is the right Flosum API, set base_url (or %s) to %s.",
+			req.what, err.From, err.To, err.Origin, envBaseURL, err.BaseURL))
+	}
+}
+
+// unexpectedAnswerDiagnostic reports an answer that does not fit the
+// question, naming what was expected and what came back.
+func unexpectedAnswerDiagnostic(what, field, want, got string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Unexpected Flosum API Response", fmt.Sprintf(
+		"The answer to the request for %s does not fit the question: its %s is %s, where %s was expected. Nothing was stored. "+
+			"Check that base_url points at the Flosum API; if it does, report this to Flosum support.", what, field, got, want))
+}
+
+// listNoun names the items of a list, such as "connections".
+func listNoun(list string) string {
+	if list == "" {
+		return "items"
+	}
+	return list
+}
+
+// listTitle is a list's name in a summary, such as "Connections".
+func listTitle(list string) string {
+	if list == "" {
+		return "Flosum"
+	}
+	return titleCase(strings.ReplaceAll(list, " ", "_"))
 }
 
 // apiMessages returns the API's messages as a parenthesised clause, or "".

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -114,11 +115,72 @@ func TestAPIErrorDiagnostic_serverError(t *testing.T) {
 	requireDiag(t, apiErrorDiagnostic(limited, byID42), "Flosum API Rate Limit Exceeded", "HTTP 429", "the connection with id 42", "(after 5 attempts)", "Lower max_concurrent_requests")
 }
 
+// Pages that disagree differently in each read: the list was changing.
+// Pages that disagree the same way every time: the API contradicts itself.
 func TestAPIErrorDiagnostic_inconsistentList(t *testing.T) {
 	t.Parallel()
-	err := &flosumapi.InconsistentListError{List: "connections", Reason: "page 1 said there were 4500 connections, page 2 said 4501", Attempts: 3}
+	err := &flosumapi.InconsistentListError{List: "connections", Reason: "page 1 said there were 4500 connections, page 2 said 4501", Attempts: 3, Changed: true}
 	d := apiErrorDiagnostic(err, request{what: "the list of connections"})
-	requireDiag(t, d, "Connections List Changed While Reading", "the list of connections", "page 2 said 4501", "in 3 tries", "partial")
+	requireDiag(t, d, "Connections List Changed While Reading", "the list of connections", "page 2 said 4501", "in 3 tries", "differently each time", "nothing was stored", "once the connections stop changing")
+
+	err.Changed = false
+	d = apiErrorDiagnostic(err, request{what: "the list of connections"})
+	requireDiag(t, d, "Inconsistent Flosum API Pages", "the list of connections", "the same way in each of 3 tries", "page 2 said 4501", "nothing was stored", "base_url", "Flosum support")
+	if strings.Contains(d.Detail(), "changing") {
+		t.Errorf("an API that contradicts itself from the start is not a changing list: %q", d.Detail())
+	}
+}
+
+// A refused redirect reaches the provider inside a TransportError (as the
+// client returns it): it is explained as a redirect, never as an
+// unreachable API or a bad token, and says what to set base_url to.
+func TestAPIErrorDiagnostic_redirects(t *testing.T) {
+	t.Parallel()
+	wrap := func(r *flosumapi.RedirectError) error {
+		return &flosumapi.TransportError{Method: "GET", Path: "/api/v1/connections/42", Attempts: 1,
+			Err: &url.Error{Op: "Get", URL: r.From, Err: r}}
+	}
+	otherOrigin := &flosumapi.RedirectError{Kind: flosumapi.RedirectToOtherOrigin,
+		From: "https://backup.example.com/api/v1/connections/42", To: "https://backup.example.com:8443/v2/api/v1/connections/42",
+		Origin: "https://backup.example.com", BaseURL: "https://backup.example.com:8443/v2"}
+	requireDiag(t, apiErrorDiagnostic(wrap(otherOrigin), byID42), "Flosum API Redirected To Another Address",
+		"the connection with id 42", otherOrigin.From, "redirected to "+otherOrigin.To, "not the configured origin https://backup.example.com",
+		"the access token was not sent there", "set base_url (or FLOSUM_BASE_URL) to https://backup.example.com:8443/v2")
+
+	toHTTP := &flosumapi.RedirectError{Kind: flosumapi.RedirectToHTTP,
+		From: "https://backup.example.com/api/v1/connections/42", To: "http://backup.example.com/api/v1/connections/42",
+		Origin: "https://backup.example.com", BaseURL: "http://backup.example.com"}
+	requireDiag(t, apiErrorDiagnostic(wrap(toHTTP), byID42), "Flosum API Redirected To Plain HTTP",
+		"the connection with id 42", "redirected to http://backup.example.com/api/v1/connections/42, which is plain http",
+		"nothing was sent unencrypted", "final https:// address")
+
+	tooMany := &flosumapi.RedirectError{Kind: flosumapi.TooManyRedirects,
+		From: "https://backup.example.com/c", To: "https://backup.example.com/d", Origin: "https://backup.example.com"}
+	requireDiag(t, apiErrorDiagnostic(wrap(tooMany), byID42), "Too Many Flosum API Redirects",
+		"the connection with id 42", fmt.Sprintf("more than %d times", flosumapi.MaxRedirects), "https://backup.example.com/d", "final address")
+}
+
+func TestAPIErrorDiagnostic_listTooLarge(t *testing.T) {
+	t.Parallel()
+	err := &flosumapi.ListTooLargeError{List: "connections", Total: 5_000_000, Max: 1_000_000}
+	requireDiag(t, apiErrorDiagnostic(err, request{what: "the list of connections"}), "Flosum List Too Large",
+		"the list of connections", "stopped after the first page", "holds 5000000 items, more than max_list_size (1000000)",
+		"raise max_list_size", "FLOSUM_MAX_LIST_SIZE")
+}
+
+func TestAPIErrorDiagnostic_unexpectedAnswer(t *testing.T) {
+	t.Parallel()
+	err := &flosumapi.UnexpectedAnswerError{Path: "/api/v1/connections/42", Field: "id", Want: "42", Got: "999"}
+	requireDiag(t, apiErrorDiagnostic(err, byID42), "Unexpected Flosum API Response",
+		"the connection with id 42", "its id is 999, where 42 was expected", "Nothing was stored", "base_url")
+}
+
+// An answer over the size limit is its own problem, not an unreachable API.
+func TestAPIErrorDiagnostic_bodyTooLarge(t *testing.T) {
+	t.Parallel()
+	err := &flosumapi.BodyTooLargeError{Method: "GET", Path: "/api/v1/connections/42", Limit: 64 << 20}
+	requireDiag(t, apiErrorDiagnostic(err, byID42), "Flosum API Response Too Large",
+		"the connection with id 42", "GET /api/v1/connections/42", "larger than 67108864 bytes", "was not used", "base_url")
 }
 
 func TestAPIErrorDiagnostic_decodeError(t *testing.T) {

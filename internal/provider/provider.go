@@ -44,6 +44,7 @@ type providerModel struct {
 	MaxRetries            types.Int64  `tfsdk:"max_retries"`
 	MaxConcurrentRequests types.Int64  `tfsdk:"max_concurrent_requests"`
 	CACertPEM             types.String `tfsdk:"ca_cert_pem"`
+	MaxListSize           types.Int64  `tfsdk:"max_list_size"`
 }
 
 // New returns a function that makes the provider, as providerserver wants.
@@ -66,9 +67,10 @@ func (p *flosumProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 		MarkdownDescription: "Reads Flosum Backup & Archive connections (the Salesforce orgs that Flosum backs up) through the Flosum Backup API.",
 		Attributes: map[string]schema.Attribute{
 			"access_token": schema.StringAttribute{
-				MarkdownDescription: "Bearer access token for the Flosum Backup API. Falls back to the `" + envAccessToken + "` environment variable; one of the two is required. No default. Never logged.",
+				MarkdownDescription: "Bearer access token for the Flosum Backup API. Falls back to the `" + envAccessToken + "` environment variable; one of the two is required. No default. Whitespace around it (such as `file()`'s trailing newline) is ignored; whitespace inside it is an error. Sent only to the API's origin; never logged.",
 				Optional:            true,
 				Sensitive:           true,
+				Validators:          []validator.String{accessTokenValidator()},
 			},
 			"region": schema.StringAttribute{
 				MarkdownDescription: "Flosum region of the tenant: `us`, `de`, `jp` or `au`, meaning `https://backup-<region>.flosum.app`. Falls back to `" + envRegion + "`. No default: set `region` or `base_url`.",
@@ -95,6 +97,11 @@ func (p *flosumProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(1, maxMaxConcurrentRequests)},
 			},
+			"max_list_size": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Most items a list may hold, such as the connections `flosum_connections` reads; at least `1`. A list whose first page claims more fails with *Flosum List Too Large* before any other page is read, so that a broken or hostile API cannot keep the provider reading without end. Falls back to `%s`. Defaults to `%d`.", envMaxListSize, defaultMaxListSize),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
 			"ca_cert_pem": schema.StringAttribute{
 				MarkdownDescription: "PEM-encoded CA certificates trusted in addition to the system's, for a dedicated tenant behind a private CA. Falls back to `" + envCACertPEM + "`. Defaults to none (system roots only).",
 				Optional:            true,
@@ -116,6 +123,7 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"access_token", config.AccessToken}, {"region", config.Region}, {"base_url", config.BaseURL},
 		{"request_timeout", config.RequestTimeout}, {"max_retries", config.MaxRetries},
 		{"max_concurrent_requests", config.MaxConcurrentRequests}, {"ca_cert_pem", config.CACertPEM},
+		{"max_list_size", config.MaxListSize},
 	} {
 		name := arg.name
 		if arg.value.IsUnknown() {
@@ -144,6 +152,7 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		MaxRetries:            s.maxRetries,
 		MaxConcurrentRequests: s.maxConcurrentRequests,
 		CACertPEM:             s.caCertPEM,
+		MaxListItems:          s.maxListSize,
 		Logger:                logger,
 	})
 	if err != nil {
@@ -153,7 +162,7 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	tflog.Info(logger.mask(ctx), "Configured the Flosum API client", map[string]any{
 		"base_url": s.baseURL, "request_timeout": s.requestTimeout.String(), "max_retries": s.maxRetries,
-		"max_concurrent_requests": s.maxConcurrentRequests,
+		"max_concurrent_requests": s.maxConcurrentRequests, "max_list_size": s.maxListSize,
 	})
 	resp.DataSourceData = client
 }

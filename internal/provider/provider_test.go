@@ -29,7 +29,7 @@ var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 // that want them use t.Setenv.
 var hermeticEnv = []string{
 	envAccessToken, envRegion, envBaseURL, envRequestTimeout, envMaxRetries,
-	envMaxConcurrentRequests, envCACertPEM, "TF_APPEND_USER_AGENT",
+	envMaxConcurrentRequests, envCACertPEM, envMaxListSize, "TF_APPEND_USER_AGENT",
 }
 
 // startServer runs a test server with n seeded connections for one test.
@@ -134,7 +134,8 @@ func expectAttr(address, attribute string, check knownvalue.Check) statecheck.St
 }
 
 // expectConnection checks every attribute of a flosum_connection against the
-// seeded connection c; orgID is what salesforce_org_id should hold.
+// seeded connection c; orgID is what salesforce_org_id should hold, and
+// salesforce_org_id_18 always holds the API's org id.
 func expectConnection(address string, c testserver.Connection, orgID string) []statecheck.StateCheck {
 	return []statecheck.StateCheck{
 		expectAttr(address, "id", knownvalue.Int64Exact(c.ID)),
@@ -143,6 +144,7 @@ func expectConnection(address string, c testserver.Connection, orgID string) []s
 		expectAttr(address, "user_full_name", knownvalue.StringExact(c.UserFullName)),
 		expectAttr(address, "user_name", knownvalue.StringExact(c.UserName)),
 		expectAttr(address, "salesforce_org_id", knownvalue.StringExact(orgID)),
+		expectAttr(address, "salesforce_org_id_18", knownvalue.StringExact(c.SalesforceOrgID)),
 		expectAttr(address, "salesforce_org_type", knownvalue.StringExact(c.SalesforceOrgType)),
 	}
 }

@@ -289,6 +289,7 @@ func TestProviderSchema_descriptionsNameEnvVarAndDefault(t *testing.T) {
 		"max_retries":             "FLOSUM_MAX_RETRIES",
 		"max_concurrent_requests": "FLOSUM_MAX_CONCURRENT_REQUESTS",
 		"ca_cert_pem":             "FLOSUM_CA_CERT_PEM",
+		"max_list_size":           "FLOSUM_MAX_LIST_SIZE",
 	}
 	if len(s.Attributes) != len(envVars) {
 		t.Errorf("provider has %d attributes, want %d", len(s.Attributes), len(envVars))
@@ -330,6 +331,7 @@ func TestProviderSchema_defaultsInDescriptionsMatchCode(t *testing.T) {
 		"request_timeout":         `Defaults to ` + "`" + `"30s"` + "`",
 		"max_retries":             "Defaults to `4`",
 		"max_concurrent_requests": "Defaults to `4`",
+		"max_list_size":           "Defaults to `1000000`",
 	} {
 		if desc := s.Attributes[name].GetMarkdownDescription(); !strings.Contains(desc, want) {
 			t.Errorf("description of %s = %q, want it to contain %q", name, desc, want)

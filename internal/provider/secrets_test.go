@@ -2,9 +2,13 @@ package provider
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -43,16 +47,71 @@ func TestSecrets_tokenFromEnvironmentNeverLogged(t *testing.T) {
 	secretsScenario(t, true)
 }
 
+// secretToken has characters that JSON, percent-encoding and base64 each
+// write differently, so that every form of it is a different string.
+const secretToken = "flosum+secret/7f3c9a1e=token<&>DO-NOT-LOG"
+
+// echoForms lists the forms of secretToken a server echoes, each with the
+// header it is echoed in: JSON-escaped, percent-encoded and base64.
+func echoForms(t *testing.T) map[string]string {
+	t.Helper()
+	quoted, err := json.Marshal(secretToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forms := map[string]string{
+		"X-Echo-Json":          strings.Trim(string(quoted), `"`),
+		"X-Echo-Json-Slash":    strings.ReplaceAll(strings.Trim(string(quoted), `"`), "/", `\/`),
+		"X-Echo-Percent":       url.QueryEscape(secretToken),
+		"X-Echo-Percent-Lower": regexp.MustCompile(`%[0-9A-F]{2}`).ReplaceAllStringFunc(url.QueryEscape(secretToken), strings.ToLower),
+		"X-Echo-Path":          url.PathEscape(secretToken),
+		"X-Echo-Base64":        base64.StdEncoding.EncodeToString([]byte(secretToken)),
+		"X-Echo-Base64url":     base64.RawURLEncoding.EncodeToString([]byte(secretToken)),
+	}
+	seen := map[string]string{secretToken: "the token"}
+	for header, form := range forms {
+		if other, dup := seen[form]; dup {
+			t.Fatalf("the %s form is the same as %s's: %q", header, other, form)
+		}
+		seen[form] = header
+	}
+	return forms
+}
+
+// echoTokenForms adds a header per form of the token to every answer of next,
+// as a server that quotes the request's credentials in every encoding might.
+func echoTokenForms(next http.Handler, forms map[string]string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for header, form := range forms {
+			w.Header().Set(header, form)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 func secretsScenario(t *testing.T, tokenFromEnv bool) {
 	t.Helper()
-	const token = "flosum-secret-7f3c9a1e-token-DO-NOT-LOG"
+	token := secretToken
 	logPath := filepath.Join(t.TempDir(), "terraform.log")
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_LOG_PATH", logPath)
 
-	srv := testserver.Start(t, testserver.Options{Token: token, Connections: testserver.Seed(30)})
+	forms := echoForms(t)
+	srv := testserver.New(testserver.Options{Token: token, Connections: testserver.Seed(30)})
+	api := httptest.NewServer(echoTokenForms(srv, forms))
+	t.Cleanup(api.Close)
+	srv.URL = api.URL
 	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/7", Times: 1, Status: http.StatusTooManyRequests, RetryAfter: "0",
 		Body: `{"message":"Too Many Requests","statusCode":429}`})
+	// An error whose messages quote the token: as JSON escapes of every
+	// character (decoded, that is the token), percent-encoded and in base64.
+	var escaped strings.Builder
+	for _, r := range token {
+		fmt.Fprintf(&escaped, `\u%04x`, r)
+	}
+	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/2", Status: http.StatusBadRequest,
+		Body: fmt.Sprintf(`{"message":["echo %s","echo %s","echo %s"],"error":"Bad Request","statusCode":400}`,
+			escaped.String(), forms["X-Echo-Percent"], forms["X-Echo-Base64"])})
 	org := testserver.OrgID(9)
 
 	noToken := func(where string, data []byte) error {
@@ -63,6 +122,15 @@ func secretsScenario(t *testing.T, tokenFromEnv bool) {
 		if bytes.Contains(data, []byte(token[7:27])) {
 			return fmt.Errorf("part of the access token appears in %s", where)
 		}
+		for header, form := range forms {
+			// As it is, and with its backslashes doubled, as a log
+			// line quotes a value.
+			for _, shown := range []string{form, strings.ReplaceAll(form, `\`, `\\`)} {
+				if bytes.Contains(data, []byte(shown)) {
+					return fmt.Errorf("the access token appears in %s in the form of %s: %q", where, header, shown)
+				}
+			}
+		}
 		return nil
 	}
 
@@ -72,7 +140,10 @@ func secretsScenario(t *testing.T, tokenFromEnv bool) {
 		provider = fmt.Sprintf("provider \"flosum\" {\n  base_url = %q\n}\n", srv.URL)
 	}
 
-	terraformTest(t, resource.TestStep{
+	// The error quoting the token shows it redacted in every form.
+	echoed := failing(provider+`data "flosum_connection" "echo" { id = 2 }`,
+		"Flosum API Rejected The Request", "HTTP 400", "- echo [REDACTED]", "- echo [REDACTED]", "- echo [REDACTED]")
+	terraformTest(t, echoed, resource.TestStep{
 		Config: provider + fmt.Sprintf(`
 data "flosum_connection" "test" {
   id = 7
@@ -159,6 +230,14 @@ data "flosum_connections" "test" {
 		"/api/v1/connections/connectionId/" + org,
 		"Read connections page 1/1",
 		"Authorization:[REDACTED]",
+		// The echoed forms reached the log, hidden.
+		"X-Echo-Json:[REDACTED]",
+		"X-Echo-Json-Slash:[REDACTED]",
+		"X-Echo-Percent:[REDACTED]",
+		"X-Echo-Percent-Lower:[REDACTED]",
+		"X-Echo-Path:[REDACTED]",
+		"X-Echo-Base64:[REDACTED]",
+		"X-Echo-Base64url:[REDACTED]",
 	} {
 		if !bytes.Contains(checked, []byte(want)) {
 			t.Errorf("the log has no %q: the provider's log lines are not being checked", want)
@@ -167,7 +246,7 @@ data "flosum_connections" "test" {
 	if err := noToken("the log", checked); err != nil {
 		t.Error(err)
 		for i, line := range strings.Split(string(checked), "\n") {
-			if strings.Contains(line, token) {
+			if noToken("a line", []byte(line)) != nil {
 				t.Logf("line %d: %s", i+1, line)
 			}
 		}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ const (
 	envMaxRetries            = "FLOSUM_MAX_RETRIES"
 	envMaxConcurrentRequests = "FLOSUM_MAX_CONCURRENT_REQUESTS"
 	envCACertPEM             = "FLOSUM_CA_CERT_PEM"
+	envMaxListSize           = "FLOSUM_MAX_LIST_SIZE"
 )
 
 // Defaults for the optional arguments.
@@ -31,6 +33,7 @@ const (
 	defaultMaxConcurrentRequests = flosumapi.DefaultMaxConcurrentRequests
 	maxMaxRetries                = 10
 	maxMaxConcurrentRequests     = 64
+	defaultMaxListSize           = flosumapi.DefaultMaxListItems
 )
 
 // regions maps each Flosum region to its Backup & Archive API.
@@ -53,6 +56,7 @@ type settings struct {
 	maxRetries            int
 	maxConcurrentRequests int
 	caCertPEM             string
+	maxListSize           int
 }
 
 // resolveSettings merges configuration with the environment (configuration
@@ -66,6 +70,16 @@ func resolveSettings(config providerModel, getenv func(string) string) (settings
 		diags.AddAttributeError(path.Root("access_token"), "Missing Flosum Access Token",
 			"The provider needs an access token to call the Flosum Backup API. Set the access_token argument in the provider block "+
 				"or the "+envAccessToken+" environment variable. Tokens come from Flosum's OAuth flow (Global Settings > Security > Connected Apps).")
+	} else {
+		from := "the " + envAccessToken + " environment variable"
+		if configured(config.AccessToken) != "" {
+			from = "the access_token argument"
+		}
+		token, err := flosumapi.CheckAccessToken(s.accessToken)
+		if err != nil {
+			diags.AddAttributeError(path.Root("access_token"), malformedTokenSummary, malformedTokenDetail(err, from))
+		}
+		s.accessToken = token
 	}
 
 	// Configuration beats environment as a whole: a region in the provider
@@ -105,6 +119,7 @@ func resolveSettings(config providerModel, getenv func(string) string) (settings
 
 	s.maxRetries = intSetting(&diags, "max_retries", config.MaxRetries, envMaxRetries, getenv, defaultMaxRetries, 0, maxMaxRetries)
 	s.maxConcurrentRequests = intSetting(&diags, "max_concurrent_requests", config.MaxConcurrentRequests, envMaxConcurrentRequests, getenv, defaultMaxConcurrentRequests, 1, maxMaxConcurrentRequests)
+	s.maxListSize = intSetting(&diags, "max_list_size", config.MaxListSize, envMaxListSize, getenv, defaultMaxListSize, 1, math.MaxInt)
 	s.caCertPEM = stringSetting(config.CACertPEM, getenv(envCACertPEM))
 	if s.caCertPEM != "" {
 		if err := flosumapi.CheckCACertPEM(s.caCertPEM); err != nil {
@@ -142,8 +157,12 @@ func intSetting(diags *diag.Diagnostics, name string, configured types.Int64, en
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < lo || n > hi {
+		bounds := fmt.Sprintf("from %d to %d", lo, hi)
+		if hi == math.MaxInt {
+			bounds = fmt.Sprintf("of at least %d", lo)
+		}
 		diags.AddAttributeError(path.Root(name), "Invalid "+titleCase(name),
-			fmt.Sprintf("The %s environment variable is %q; it must be a whole number from %d to %d.", env, raw, lo, hi))
+			fmt.Sprintf("The %s environment variable is %q; it must be a whole number %s.", env, raw, bounds))
 		return def
 	}
 	return n
@@ -159,6 +178,16 @@ func parseTimeout(raw string) (time.Duration, error) {
 		return 0, fmt.Errorf("request timeout %q must be greater than zero", raw)
 	}
 	return d, nil
+}
+
+const malformedTokenSummary = "Malformed Flosum Access Token"
+
+// malformedTokenDetail turns a flosumapi.CheckAccessToken error, which never
+// quotes the token, into a diagnostic's detail; from says where the token
+// came from.
+func malformedTokenDetail(err error, from string) string {
+	return "The access token from " + from + " cannot be used: " + err.Error() +
+		". Whitespace around the token (such as the newline at the end of a file read with file()) is ignored; whitespace inside it is not."
 }
 
 // baseURLDetail turns a flosumapi.CheckBaseURL error into a diagnostic's detail.

@@ -32,6 +32,7 @@ func nullConfig() providerModel {
 		MaxRetries:            types.Int64Null(),
 		MaxConcurrentRequests: types.Int64Null(),
 		CACertPEM:             types.StringNull(),
+		MaxListSize:           types.Int64Null(),
 	}
 }
 
@@ -44,6 +45,7 @@ var fullEnv = map[string]string{
 	envMaxRetries:            "7",
 	envMaxConcurrentRequests: "9",
 	envCACertPEM:             envPEM,
+	envMaxListSize:           "5000",
 }
 
 // requireNoDiags fails the test on any diagnostic.
@@ -89,6 +91,7 @@ func TestResolveSettings_configBeatsEnvironment(t *testing.T) {
 		MaxRetries:            types.Int64Value(2),
 		MaxConcurrentRequests: types.Int64Value(3),
 		CACertPEM:             types.StringValue(configPEM),
+		MaxListSize:           types.Int64Value(10),
 	}
 	s, diags := resolveSettings(config, fakeEnv(fullEnv))
 	requireNoDiags(t, diags)
@@ -99,6 +102,7 @@ func TestResolveSettings_configBeatsEnvironment(t *testing.T) {
 		maxRetries:            2,
 		maxConcurrentRequests: 3,
 		caCertPEM:             configPEM,
+		maxListSize:           10,
 	}
 	if s != want {
 		t.Errorf("settings = %+v, want %+v", s, want)
@@ -120,6 +124,7 @@ func TestResolveSettings_configBeatsEnvironmentPerArgument(t *testing.T) {
 		{"max_retries", func(m *providerModel) { m.MaxRetries = types.Int64Value(0) }, func(s settings) bool { return s.maxRetries == 0 && s.maxConcurrentRequests == 9 }},
 		{"max_concurrent_requests", func(m *providerModel) { m.MaxConcurrentRequests = types.Int64Value(1) }, func(s settings) bool { return s.maxConcurrentRequests == 1 && s.maxRetries == 7 }},
 		{"ca_cert_pem", func(m *providerModel) { m.CACertPEM = types.StringValue(configPEM) }, func(s settings) bool { return s.caCertPEM == configPEM && s.accessToken == "env-token" }},
+		{"max_list_size", func(m *providerModel) { m.MaxListSize = types.Int64Value(1) }, func(s settings) bool { return s.maxListSize == 1 && s.maxRetries == 7 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,6 +161,7 @@ func TestResolveSettings_environmentFallback(t *testing.T) {
 		maxRetries:            7,
 		maxConcurrentRequests: 9,
 		caCertPEM:             envPEM,
+		maxListSize:           5000,
 	}
 	if s != want {
 		t.Errorf("settings = %+v, want %+v", s, want)
@@ -179,6 +185,7 @@ func TestResolveSettings_defaults(t *testing.T) {
 		requestTimeout:        30 * time.Second,
 		maxRetries:            4,
 		maxConcurrentRequests: 4,
+		maxListSize:           1_000_000,
 	}
 	if s != want {
 		t.Errorf("settings = %+v, want %+v", s, want)
@@ -271,6 +278,10 @@ func TestResolveSettings_invalidValues(t *testing.T) {
 		{envMaxConcurrentRequests, "0", "max_concurrent_requests", "Invalid Max Concurrent Requests", []string{"FLOSUM_MAX_CONCURRENT_REQUESTS", "1 to 64"}},
 		{envMaxConcurrentRequests, "65", "max_concurrent_requests", "Invalid Max Concurrent Requests", []string{"FLOSUM_MAX_CONCURRENT_REQUESTS", "1 to 64"}},
 		{envMaxConcurrentRequests, "2.5", "max_concurrent_requests", "Invalid Max Concurrent Requests", []string{"FLOSUM_MAX_CONCURRENT_REQUESTS"}},
+		{envMaxListSize, "0", "max_list_size", "Invalid Max List Size", []string{"FLOSUM_MAX_LIST_SIZE", `"0"`, "a whole number of at least 1"}},
+		{envMaxListSize, "1e6", "max_list_size", "Invalid Max List Size", []string{"FLOSUM_MAX_LIST_SIZE", `"1e6"`, "at least 1"}},
+		{envBaseURL, "https://backup.example.com/?", "base_url", "Invalid Flosum Base URL", []string{`"https://backup.example.com/?"`, `not even an empty "?" or "#"`, "FLOSUM_BASE_URL"}},
+		{envBaseURL, "https://backup.example.com#", "base_url", "Invalid Flosum Base URL", []string{`"https://backup.example.com#"`, "a fragment"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.env+"="+tt.value, func(t *testing.T) {
@@ -304,6 +315,55 @@ func TestResolveSettings_reportsEveryProblem(t *testing.T) {
 	}))
 	if got := diags.ErrorsCount(); got != 4 {
 		t.Fatalf("want 4 errors (token, region, timeout, retries), got %d: %v", got, diags)
+	}
+	// A malformed token and a bad list bound are reported with the rest.
+	_, diags = resolveSettings(nullConfig(), fakeEnv(map[string]string{
+		envAccessToken: "two words", envBaseURL: "https://x.example.com/?", envMaxListSize: "-1",
+	}))
+	if got := diags.ErrorsCount(); got != 3 {
+		t.Fatalf("want 3 errors (token, base_url, max_list_size), got %d: %v", got, diags)
+	}
+}
+
+// The token is trimmed wherever it comes from (a file read with file() ends
+// in a newline); whitespace or a control character inside it is an error on
+// access_token that never quotes the token.
+func TestResolveSettings_accessTokenChecked(t *testing.T) {
+	t.Parallel()
+	const token = "tok-3f9a1c-secret"
+	for _, tt := range []struct {
+		name       string
+		config     types.String
+		env        string
+		want, from string
+	}{
+		{"config, file() newline", types.StringValue(token + "\n"), "", token, ""},
+		{"config, spaces and tabs", types.StringValue(" \t" + token + " "), "other-token", token, ""},
+		{"environment, CRLF", types.StringNull(), token + "\r\n", token, ""},
+		{"config, space inside", types.StringValue("tok-3f9a1c secret"), "", "", "the access_token argument"},
+		{"config, newline inside", types.StringValue("tok-3f9a1c\nsecret\n"), "", "", "the access_token argument"},
+		{"environment, tab inside", types.StringNull(), "tok-3f9a1c\tsecret", "", "the FLOSUM_ACCESS_TOKEN environment variable"},
+		{"config, control character inside", types.StringValue("tok-3f9a1c\x00secret"), "", "", "the access_token argument"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			config := nullConfig()
+			config.AccessToken = tt.config
+			s, diags := resolveSettings(config, fakeEnv(map[string]string{envAccessToken: tt.env, envRegion: "us"}))
+			if tt.from == "" {
+				requireNoDiags(t, diags)
+				if s.accessToken != tt.want {
+					t.Errorf("accessToken = %q, want %q", s.accessToken, tt.want)
+				}
+				return
+			}
+			requireOneAttrError(t, diags, "access_token", "Malformed Flosum Access Token", "The access token from "+tt.from+" cannot be used", "inside it", "copy it again")
+			for _, part := range []string{"tok-3f9a1c", "secret"} {
+				if strings.Contains(diags[0].Detail(), part) || strings.Contains(diags[0].Summary(), part) {
+					t.Errorf("the diagnostic quotes the token (%q): %s", part, diags[0].Detail())
+				}
+			}
+		})
 	}
 }
 

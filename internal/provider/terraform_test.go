@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
-	"github.com/flosum/terraform-provider-flosum/internal/testterraform"
+	"github.com/flosum/terraform-provider-flosum/internal/tfrun"
 )
 
 // TestMain fails loudly, rather than letting the Terraform-driven tests
@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 		// below, so that only the live tests reach the tenant.
 		_ = os.Setenv("TF_VAR_"+liveTokenVariable, tenant.accessToken)
 	}
-	testterraform.Main(m, hermeticEnv...)
+	tfrun.Main(m, hermeticEnv...)
 }
 
 // terraformTest runs steps through the real terraform, the provider

@@ -44,6 +44,24 @@ func baseURLValidator() validator.String {
 	}
 }
 
+// accessTokenValidator refuses, at plan time, an access_token with
+// whitespace inside; its errors never quote the token.
+func accessTokenValidator() validator.String {
+	return stringCheck{
+		description: "must be a single word; whitespace around it is ignored",
+		summary:     malformedTokenSummary,
+		check: func(value string) (string, bool) {
+			if value == "" { // the environment variable is used instead
+				return "", true
+			}
+			if _, err := flosumapi.CheckAccessToken(value); err != nil {
+				return malformedTokenDetail(err, "the access_token argument"), false
+			}
+			return "", true
+		},
+	}
+}
+
 // durationValidator checks request_timeout.
 func durationValidator() validator.String {
 	return stringCheck{

@@ -5,6 +5,8 @@ package sfid
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 const (
@@ -18,13 +20,16 @@ const (
 
 // CheckFormat reports whether id has 15 or 18 characters, all ASCII letters
 // or digits. It does not check the suffix of an 18-character id.
+// Lengths and positions count characters, not bytes.
 func CheckFormat(id string) error {
-	if len(id) != Length15 && len(id) != Length18 {
-		return fmt.Errorf("a Salesforce id has 15 or 18 characters, %q has %d", id, len(id))
+	if n := utf8.RuneCountInString(id); n != Length15 && n != Length18 {
+		return fmt.Errorf("a Salesforce id has 15 or 18 characters, %q has %d", id, n)
 	}
-	for i := 0; i < len(id); i++ {
-		if !isAlphanumeric(id[i]) {
-			return fmt.Errorf("a Salesforce id has only letters A-Z, a-z and digits 0-9, %q has %q at position %d", id, id[i], i+1)
+	position := 0
+	for _, r := range id {
+		position++
+		if r > unicode.MaxASCII || !isAlphanumeric(byte(r)) {
+			return fmt.Errorf("a Salesforce id has only letters A-Z, a-z and digits 0-9, %q has %q at position %d", id, r, position)
 		}
 	}
 	return nil

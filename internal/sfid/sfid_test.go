@@ -54,6 +54,10 @@ func TestErrors(t *testing.T) {
 		// Mixed case whose suffix disagrees: mistyped, never "restored".
 		"00DB00000003brXAAA": `suffix "AAA" does not match the letter case of its first 15 characters, which call for "MAQ"`,
 		"001xx000003DHurAAA": `which call for "AAG"`,
+		// Characters, not bytes: "é" is two bytes, "日" three.
+		"00DB00000003bré":    `"00DB00000003bré" has 'é' at position 15`,
+		"00DB00000003b日":     `"00DB00000003b日" has 14`,
+		"00DB0000000日brXMAQ": `'日' at position 12`,
 	}
 	for in, want := range cases {
 		_, err := To18(in)

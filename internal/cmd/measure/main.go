@@ -5,9 +5,9 @@
 //
 //	measure -o usage.log -- /path/to/terraform-provider-flosum [args...]
 //
-// Each line it appends reads "<user+system CPU seconds> <peak RSS in KiB>
-// <wall seconds>". It needs nothing but the Linux kernel: the figures come
-// from the child's rusage (wait4), so it works where GNU time is missing.
+// Each line it appends reads "<user+system CPU seconds> <peak RSS in bytes>
+// <wall seconds>". The figures come from the child's rusage (wait4), so it
+// works where GNU time is missing; on Unix only (see usage_*.go).
 //
 // The benchmark puts a script that execs measure where Terraform looks for
 // the provider, so every provider process Terraform starts is measured.
@@ -59,13 +59,10 @@ func main() {
 	}
 
 	state := cmd.ProcessState
-	if usage, ok := state.SysUsage().(*syscall.Rusage); ok {
-		cpu := time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
-		// On Linux ru_maxrss is in KiB.
-		line := fmt.Sprintf("%.3f %d %.3f\n", cpu.Seconds(), usage.Maxrss, wall.Seconds())
-		if err := appendLine(*out, line); err != nil {
-			fmt.Fprintf(os.Stderr, "measure: %v\n", err)
-		}
+	if cpu, peakRSS, err := usage(state); err != nil {
+		fmt.Fprintf(os.Stderr, "measure: %v\n", err)
+	} else if err := appendLine(*out, fmt.Sprintf("%.3f %d %.3f\n", cpu.Seconds(), peakRSS, wall.Seconds())); err != nil {
+		fmt.Fprintf(os.Stderr, "measure: %v\n", err)
 	}
 	if status, ok := state.Sys().(syscall.WaitStatus); ok && status.Signaled() {
 		os.Exit(128 + int(status.Signal()))

@@ -5,7 +5,7 @@
 // process Terraform starts writes its own; the largest is the one that read
 // the data sources. benchreport -profile DIR runs it:
 //
-//	go run ./internal/bench/cmd/benchreport -profile /tmp/flosum-profiles
+//	go run ./internal/cmd/benchreport -profile /tmp/flosum-profiles
 //	go tool pprof -top /tmp/flosum-profiles/cpu.pprof.<pid>
 package main
 
@@ -50,7 +50,7 @@ func main() {
 	}
 	// Serve returns when Terraform stops the provider, so the deferred
 	// calls above write the profiles.
-	err := tf6server.Serve("registry.terraform.io/flosum/flosum", provider.NewProtocol6Server("profiled"))
+	err := tf6server.Serve(provider.Address, provider.NewProtocol6Server("profiled"))
 	if err != nil {
 		log.Print(err)
 	}

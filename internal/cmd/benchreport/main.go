@@ -2,7 +2,7 @@
 // and prints them as a table of ratios against their goals:
 //
 //   - listing 20,000 connections against a simulated 200 ms round trip, with
-//     4 requests in flight (the default) and with 1, against the ideal
+//     the default 4 requests in flight and with 1, against the ideal
 //     (1 + ⌈9/4⌉) × 200 ms;
 //   - 200 lookups of 20 distinct ids: API calls, and time against the same
 //     lookups made one by one, uncoalesced;
@@ -11,8 +11,9 @@
 //     largest of, every provider process Terraform starts) for a terraform
 //     plan listing 20,000 and 100,000 connections.
 //
-// Run it from the module root: go run ./internal/bench/cmd/benchreport
-// It needs terraform on PATH and builds the provider itself.
+// Run it inside the module: go run ./internal/cmd/benchreport
+// It needs terraform on PATH (or TF_ACC_TERRAFORM_PATH) and a Unix system,
+// and builds the provider itself.
 package main
 
 import (
@@ -22,7 +23,6 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -30,7 +30,9 @@ import (
 	"time"
 
 	"github.com/flosum/terraform-provider-flosum/internal/bench"
+	"github.com/flosum/terraform-provider-flosum/internal/flosumapi"
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
+	"github.com/flosum/terraform-provider-flosum/internal/tfrun"
 )
 
 func main() {
@@ -43,25 +45,22 @@ func main() {
 	log.SetPrefix("benchreport: ")
 
 	ctx := context.Background()
-	moduleDir, err := moduleRoot(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
 	var rows []row
 
 	// Listing with a slow API.
 	const listN = 20000
 	slow, stop := listen(listN, *rtt)
-	got4, err := bench.MeasureListing(ctx, slow, 4)
+	const inFlight = flosumapi.DefaultMaxConcurrentRequests
+	got4, err := bench.MeasureListing(ctx, slow, inFlight)
 	check(err)
 	got1, err := bench.MeasureListing(ctx, slow, 1)
 	check(err)
 	stop()
-	ideal := bench.IdealListing(listN, 4, *rtt)
+	ideal := bench.IdealListing(listN, inFlight, *rtt)
 	rows = append(rows,
-		row{"list 20,000, 4 in flight / ideal " + ms(ideal), ms(got4.Wall) + " / " + ms(ideal), ratio(got4.Wall, ideal), "≤ 1.25", ratioOK(got4.Wall, ideal, 1.25)},
-		row{"list 20,000, 1 in flight / 4 in flight", ms(got1.Wall) + " / " + ms(got4.Wall), ratio(got1.Wall, got4.Wall), "speed-up", ""},
-		row{"list 20,000, page calls (4 / 1 in flight)", fmt.Sprintf("%d / %d", got4.PageCalls, got1.PageCalls), "", fmt.Sprint(bench.PagesFor(listN)), okIf(got4.PageCalls == bench.PagesFor(listN) && got1.PageCalls == bench.PagesFor(listN))},
+		row{fmt.Sprintf("list 20,000, %d in flight / ideal %s", inFlight, ms(ideal)), ms(got4.Wall) + " / " + ms(ideal), ratio(got4.Wall, ideal), "≤ 1.25", ratioOK(got4.Wall, ideal, 1.25)},
+		row{fmt.Sprintf("list 20,000, 1 in flight / %d in flight", inFlight), ms(got1.Wall) + " / " + ms(got4.Wall), ratio(got1.Wall, got4.Wall), "speed-up", ""},
+		row{fmt.Sprintf("list 20,000, page calls (%d / 1 in flight)", inFlight), fmt.Sprintf("%d / %d", got4.PageCalls, got1.PageCalls), "", fmt.Sprint(bench.PagesFor(listN)), okIf(got4.PageCalls == bench.PagesFor(listN) && got1.PageCalls == bench.PagesFor(listN))},
 	)
 
 	// Lookups.
@@ -78,9 +77,9 @@ func main() {
 	stop()
 
 	// Page calls per read.
-	for _, n := range []int{1, 2000, 2001, 100000} {
+	for _, n := range []int{1, flosumapi.PageLimit, flosumapi.PageLimit + 1, 100000} {
 		srv, stop := listen(n, 0)
-		got, err := bench.MeasureListing(ctx, srv, 4)
+		got, err := bench.MeasureListing(ctx, srv, inFlight)
 		check(err)
 		stop()
 		rows = append(rows, row{fmt.Sprintf("page calls, one read of %s", count(n)), fmt.Sprint(got.PageCalls), "", fmt.Sprint(bench.PagesFor(n)), okIf(got.PageCalls == bench.PagesFor(n))})
@@ -90,9 +89,9 @@ func main() {
 	workDir, err := os.MkdirTemp("", "flosum-bench-")
 	check(err)
 	defer os.RemoveAll(workDir)
-	providers := []struct{ label, mainPackage string }{{"provider", "."}}
+	providers := []struct{ label, mainPackage string }{{"provider", tfrun.ProviderPackage}}
 	for _, p := range providers {
-		runner, err := bench.NewPlanRunner(ctx, moduleDir, p.mainPackage, filepath.Join(workDir, strings.ReplaceAll(p.label, " ", "-")))
+		runner, err := bench.NewPlanRunner(ctx, p.mainPackage, filepath.Join(workDir, strings.ReplaceAll(p.label, " ", "-")))
 		check(err)
 		for _, size := range []struct {
 			n      int
@@ -122,7 +121,7 @@ func main() {
 	}
 
 	if *profile != "" {
-		check(writeProfiles(ctx, moduleDir, workDir, *profile))
+		check(writeProfiles(ctx, workDir, *profile))
 	}
 
 	fmt.Printf("\nFlosum provider benchmark (round trip %s, %d plan runs per size, median)\n\n", *rtt, *runs)
@@ -145,7 +144,7 @@ func listen(n int, latency time.Duration) (*testserver.Server, func()) {
 	return srv, func() { _ = httpServer.Close() }
 }
 
-func writeProfiles(ctx context.Context, moduleDir, workDir, dir string) error {
+func writeProfiles(ctx context.Context, workDir, dir string) error {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return err
@@ -153,7 +152,7 @@ func writeProfiles(ctx context.Context, moduleDir, workDir, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	runner, err := bench.NewPlanRunner(ctx, moduleDir, "./internal/bench/cmd/provider-profiled", filepath.Join(workDir, "profiled"))
+	runner, err := bench.NewPlanRunner(ctx, bench.ProfiledProviderPackage, filepath.Join(workDir, "profiled"))
 	if err != nil {
 		return err
 	}
@@ -175,18 +174,6 @@ func median(usages []bench.ProcessUsage) bench.ProcessUsage {
 	m := byCPU[len(byCPU)/2]
 	m.PeakRSS = byRSS[len(byRSS)/2].PeakRSS
 	return m
-}
-
-func moduleRoot(ctx context.Context) (string, error) {
-	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", fmt.Errorf("run benchreport inside the provider's module")
-	}
-	return filepath.Dir(gomod), nil
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%d ms", d.Milliseconds()) }
