@@ -69,8 +69,9 @@ func (f BackupFilter) query() url.Values {
 
 // ListBackups reads every backup of a connection that matches filter, in
 // as many pages as it takes, newest first (StartedDate descending, then id
-// descending). A backup whose status was not asked for is an
-// *UnexpectedAnswerError; see readAll for the other guarantees.
+// descending). A backup of a documented status that was not asked for is
+// an *UnexpectedAnswerError (a status the document does not list is passed
+// through); see readAll for the other guarantees.
 func (c *Client) ListBackups(ctx context.Context, connectionID int64, filter BackupFilter) ([]Backup, error) {
 	l := list[Backup, wireBackup]{
 		noun: "backups", path: belowConnection(connectionID) + "/backups", query: filter.query(),
@@ -83,7 +84,7 @@ func (c *Client) ListBackups(ctx context.Context, connectionID int64, filter Bac
 		}
 		started := make(map[int64]time.Time, len(backups))
 		for _, b := range backups {
-			if !slices.Contains(filter.Statuses, b.JobStatus) {
+			if notAskedFor(b.JobStatus, JobStatuses, filter.Statuses) {
 				return nil, &UnexpectedAnswerError{Path: l.path, Field: fmt.Sprintf("jobStatus of backup %d", b.ID),
 					Want: fmt.Sprintf("one of %q", filter.Statuses), Got: strconv.Quote(b.JobStatus)}
 			}
@@ -94,6 +95,13 @@ func (c *Client) ListBackups(ctx context.Context, connectionID int64, filter Bac
 		})
 		return backups, nil
 	})
+}
+
+// notAskedFor reports whether value, one of a filter's documented values,
+// was left out of the filter: an answer that ignored it. A value the
+// document does not list may be new, and is passed through.
+func notAskedFor(value string, documented, asked []string) bool {
+	return slices.Contains(documented, value) && !slices.Contains(asked, value)
 }
 
 // sorted returns a sorted copy of values.

@@ -261,6 +261,16 @@ func TestListBackups_filters(t *testing.T) {
 	_, err = client.ListBackups(ctx, 2, BackupFilter{Types: BackupTypes, Statuses: []string{"Completed"}})
 	assertUnexpected(t, err, fmt.Sprintf("jobStatus of backup %d", seeded[0].ID), `one of ["Completed"]`, `"In Progress"`)
 
+	// A status the document does not list is passed through, as is.
+	queued := seeded[1]
+	queued.JobStatus = "Queued"
+	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/1/backups", Status: http.StatusOK,
+		Body: fmt.Sprintf(`{"total":1,"items":[%s]}`, jsonOf(t, queued))})
+	got, err = client.ListBackups(ctx, 1, BackupFilter{Types: BackupTypes, Statuses: []string{"Completed"}})
+	if err != nil || len(got) != 1 || got[0].JobStatus != "Queued" {
+		t.Errorf("a new status = %+v, %v; want it passed through", got, err)
+	}
+
 	// A started date that is not RFC 3339 is refused.
 	srv.AddFault(testserver.Fault{PathPrefix: "/api/v1/connections/3/backups", Status: http.StatusOK,
 		Body: `{"total":1,"items":[{"id":1,"name":"x","jobId":2,"jobStatus":"Completed","startedDate":"20 May 2026","duration":"00:01:00","size":1,"records":1,"operationType":"Composite Backup"}]}`})

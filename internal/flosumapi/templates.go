@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
 )
 
@@ -105,8 +104,8 @@ type (
 
 // ListTemplates reads every template of a connection of the given types
 // (TemplateTypes) whose name matches search (all when empty), in as many
-// pages as it takes. A template of a type not asked for is an
-// *UnexpectedAnswerError; see readAll for the other guarantees.
+// pages as it takes. A template of a documented type that was not asked
+// for is an *UnexpectedAnswerError; see readAll for the other guarantees.
 func (c *Client) ListTemplates(ctx context.Context, connectionID int64, types []string, search string) (*Templates, error) {
 	query := url.Values{"types": sorted(types)}
 	setIf(query, "search", search)
@@ -128,7 +127,7 @@ func (c *Client) ListTemplates(ctx context.Context, connectionID int64, types []
 			return nil, err
 		}
 		for _, t := range items {
-			if !slices.Contains(types, t.Type) {
+			if notAskedFor(t.Type, TemplateTypes, types) {
 				return nil, &UnexpectedAnswerError{Path: path, Field: fmt.Sprintf("type of template %d", t.ID),
 					Want: fmt.Sprintf("one of %q", types), Got: strconv.Quote(t.Type)}
 			}
