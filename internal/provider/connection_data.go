@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -110,13 +111,7 @@ func byIDArguments(ctx context.Context, config tfsdk.Config) (connectionID, id i
 	return connectionID, id, diags
 }
 
+// quotedList writes values as Markdown code, comma-separated.
 func quotedList(values []string) string {
-	out := ""
-	for i, v := range values {
-		if i > 0 {
-			out += ", "
-		}
-		out += "`" + v + "`"
-	}
-	return out
+	return "`" + strings.Join(values, "`, `") + "`"
 }
