@@ -20,6 +20,8 @@ type request struct {
 	// notFoundSummary replaces "Connection Not Found" where a 404 means
 	// something else, such as a wrong base_url.
 	notFoundSummary string
+	// conflictSummary and conflict, when set, are the diagnostic of a 409.
+	conflictSummary, conflict string
 }
 
 // apiErrorDiagnostic turns a client error into one diagnostic with a
@@ -64,6 +66,8 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 			summary = "Connection Not Found"
 		}
 		return diag.NewErrorDiagnostic(summary, req.notFound)
+	case flosumapi.IsConflict(err) && req.conflict != "":
+		return diag.NewErrorDiagnostic(req.conflictSummary, req.conflict)
 	case flosumapi.IsUnauthorized(err):
 		return diag.NewErrorDiagnostic("Invalid Flosum Access Token", fmt.Sprintf(
 			"The Flosum API rejected the access token (HTTP 401) while reading %s: the token is invalid or expired. "+

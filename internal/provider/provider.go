@@ -172,6 +172,12 @@ func (p *flosumProvider) DataSources(context.Context) []func() datasource.DataSo
 		newConnectionDataSource,
 		newConnectionsDataSource,
 		newConnectionIDDataSource,
+		newConnectionSettingsDataSource,
+		newBackupsDataSource,
+		newBackupTemplatesDataSource,
+		newBackupTemplateDataSource,
+		newBackupSchedulersDataSource,
+		newBackupSchedulerDataSource,
 	}
 }
 
