@@ -38,6 +38,21 @@ data "flosum_connection" "by_id" {
   id = var.connection_id
 }
 
+locals {
+  connections = { for c in data.flosum_connections.all.connections : tostring(c.id) => c }
+}
+
+# What each connection has: its backups (newest first) and its schedulers.
+data "flosum_backups" "each" {
+  for_each      = local.connections
+  connection_id = each.key
+}
+
+data "flosum_backup_schedulers" "each" {
+  for_each      = local.connections
+  connection_id = each.key
+}
+
 output "connections" {
   description = "Every connection: id, org type and name."
   value       = [for c in data.flosum_connections.all.connections : format("%3d  %-10s  %s", c.id, c.salesforce_org_type, c.name)]
@@ -63,4 +78,32 @@ output "connection_by_id" {
     salesforce_org_type = data.flosum_connection.by_id.salesforce_org_type
     user_full_name      = data.flosum_connection.by_id.user_full_name
   }
+}
+
+locals {
+  latest_backup = {
+    for id, b in data.flosum_backups.each : id => try(format("%s (%s)", b.backups[0].name, b.backups[0].job_status), "no backup")
+  }
+  last_completed = {
+    for id, b in data.flosum_backups.each : id => try([for backup in b.backups : backup.name if backup.job_status == "Completed"][0], "none")
+  }
+  frequencies = {
+    for id, s in data.flosum_backup_schedulers.each : id => [for scheduler in s.schedulers : scheduler.configuration.frequency]
+  }
+}
+
+output "latest_backups" {
+  description = "Each connection's latest backup, and its latest completed one."
+  value = [
+    for c in data.flosum_connections.all.connections :
+    format("%3d  %-24s  %s; last completed: %s", c.id, c.name, local.latest_backup[c.id], local.last_completed[c.id])
+  ]
+}
+
+output "schedules" {
+  description = "Each connection's schedulers: how many, and how often each runs."
+  value = [
+    for c in data.flosum_connections.all.connections :
+    format("%3d  %-24s  %d: %s", c.id, c.name, length(local.frequencies[c.id]), join(", ", local.frequencies[c.id]))
+  ]
 }

@@ -82,6 +82,44 @@ var expectedOutputs = map[string]map[string]any{
 		"connection_id":   4,
 		"connection_name": "Finance Sandbox 4",
 	},
+	"data-sources/flosum_connection_settings/data-source.tf": {
+		"api_quota":             map[string]any{"rest": 51, "bulk": 31},
+		"scheduled_backups_run": true,
+	},
+	"data-sources/flosum_backups/data-source.tf": {
+		"completed_last_week": 7,
+		"latest_completed":    "Templated Backup 11",
+	},
+	"data-sources/flosum_backup_templates/data-source.tf": {
+		"templates":         map[string]any{"Accounts and contacts": "backup", "Custom objects": "backup", "Old cases": "archive"},
+		"archive_templates": 1,
+	},
+	"data-sources/flosum_backup_template/data-source.tf": {
+		"description": "Accounts with their contacts and cases",
+		"objects":     [][]string{{"Account", "Contact", "Case"}, {"Opportunity"}},
+	},
+	"data-sources/flosum_backup_schedulers/data-source.tf": {
+		"schedules": map[string]any{
+			"Hourly full backup":     "hourly at 00:15 UTC",
+			"Daily accounts":         "daily at 02:00 Europe/Berlin",
+			"Weekly full and sync":   "weekly at 03:30 America/New_York",
+			"Monthly custom objects": "monthly at 04:00 UTC",
+			"Archive old cases":      "monthly at 23:00 Asia/Tokyo",
+			"Retention policy":       "daily at 05:00 UTC",
+		},
+		"default_scheduler": "Hourly full backup",
+	},
+	"data-sources/flosum_backup_scheduler/data-source.tf": {
+		"description":       "Accounts every night",
+		"template_name":     "Accounts and contacts",
+		"includes_metadata": false,
+	},
+	// Every seeded connection had a completed backup in the last 24 hours;
+	// TestProductionBackupsCheck runs it where one had not.
+	"checks/production_backups/main.tf": {
+		"production_orgs_checked": 3,
+		"without_recent_backup":   []string{},
+	},
 	"functions/salesforce_id_18/function.tf": {
 		"case_safe_id": "00DB00000003brXMAQ",
 		"restored_id":  "00DB00000003brXMAQ",
@@ -92,6 +130,34 @@ var expectedOutputs = map[string]map[string]any{
 		"sales_org_is_listed": true,
 	},
 	"demo/main.tf": {
+		"latest_backups": []string{
+			"  1  Sales Production 1        Templated Archive 12 (In Progress); last completed: Templated Backup 11",
+			"  2  Service Sandbox 2         Templated Archive 12 (In Progress); last completed: Templated Backup 11",
+			"  3  Marketing Sandbox 3       Templated Archive 12 (In Progress); last completed: Templated Backup 11",
+			"  4  Finance Sandbox 4         Templated Archive 12 (In Progress); last completed: Templated Backup 11",
+			"  5  Support Sandbox 5         Templated Archive 12 (In Progress); last completed: Templated Backup 11",
+			"  6  Operations Production 6   Templated Archive 12 (In Progress); last completed: Templated Backup 11",
+			"  7  Commerce Sandbox 7        Templated Archive 12 (In Progress); last completed: Templated Backup 11",
+			"  8  Partner Sandbox 8         Templated Archive 12 (In Progress); last completed: Templated Backup 11",
+			"  9  Sales Sandbox 9           Templated Archive 12 (In Progress); last completed: Templated Backup 11",
+			" 10  Service Sandbox 10        Templated Archive 12 (In Progress); last completed: Templated Backup 11",
+			" 11  Marketing Production 11   Templated Archive 12 (In Progress); last completed: Templated Backup 11",
+			" 12  Finance Sandbox 12        Templated Archive 12 (In Progress); last completed: Templated Backup 11",
+		},
+		"schedules": []string{
+			"  1  Sales Production 1        6: hourly, daily, weekly, monthly, monthly, daily",
+			"  2  Service Sandbox 2         6: hourly, daily, weekly, monthly, monthly, daily",
+			"  3  Marketing Sandbox 3       6: hourly, daily, weekly, monthly, monthly, daily",
+			"  4  Finance Sandbox 4         6: hourly, daily, weekly, monthly, monthly, daily",
+			"  5  Support Sandbox 5         6: hourly, daily, weekly, monthly, monthly, daily",
+			"  6  Operations Production 6   6: hourly, daily, weekly, monthly, monthly, daily",
+			"  7  Commerce Sandbox 7        6: hourly, daily, weekly, monthly, monthly, daily",
+			"  8  Partner Sandbox 8         6: hourly, daily, weekly, monthly, monthly, daily",
+			"  9  Sales Sandbox 9           6: hourly, daily, weekly, monthly, monthly, daily",
+			" 10  Service Sandbox 10        6: hourly, daily, weekly, monthly, monthly, daily",
+			" 11  Marketing Production 11   6: hourly, daily, weekly, monthly, monthly, daily",
+			" 12  Finance Sandbox 12        6: hourly, daily, weekly, monthly, monthly, daily",
+		},
 		"connections": []string{
 			"  1  PRODUCTION  Sales Production 1",
 			"  2  SANDBOX     Service Sandbox 2",

@@ -57,11 +57,11 @@ type (
 // GetConnection reads one connection by its id; an answer about another
 // connection is an *UnexpectedAnswerError.
 func (c *Client) GetConnection(ctx context.Context, id int64) (*Connection, error) {
-	path := connectionsPath + "/" + strconv.FormatInt(id, 10)
+	path := belowConnection(id)
 	return remember(ctx, &c.memo, path, func(ctx context.Context) (*Connection, error) {
 		conn, err := getJSON[Connection, wireConnection](ctx, c, path, nil)
 		if err == nil && conn.ID != id {
-			return nil, &UnexpectedAnswerError{Path: path, Field: "id", Want: strconv.FormatInt(id, 10), Got: strconv.FormatInt(conn.ID, 10)}
+			return nil, unexpectedID(path, "id", id, conn.ID)
 		}
 		return conn, err
 	})

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/flosum/terraform-provider-flosum/internal/sfid"
 )
@@ -30,14 +31,18 @@ func (e *DecodeError) Error() string {
 
 // Wire types mirror an answer field by field, in the order and with the Go
 // names of the client's type they decode into. Every field is a pointer, so
-// that a missing or null field is told apart from a zero value, and every
-// field is required. A number is kept as raw JSON (*json.RawMessage), so that
-// it is read exactly and a number sent as a string is refused. A `check` tag
-// adds a rule: "nonnegative" for counts, "orgid" for Salesforce org ids.
+// that a missing or null field is told apart from a zero value. A field is
+// required unless the client's field is a pointer too: then a missing or
+// null field leaves it nil. A number is kept as raw JSON (json.RawMessage),
+// so that it is read exactly and a number sent as a string is refused; a
+// nested object is a wire struct, an array a slice of wire values. A `check`
+// tag adds a rule: "nonnegative" for counts, "orgid" for Salesforce org ids,
+// "datetime" for RFC 3339 dates.
 
 // decode reads body, the answer to GET path, into a T through its wire type
-// W: the JSON first (syntax and types), then every field of W, in order,
-// the first problem found being the error.
+// W (a wire struct, or a slice of them for an answer that is an array): the
+// JSON first (syntax and types), then every field of W, in order, the first
+// problem found being the error.
 func decode[T, W any](path string, body []byte) (*T, error) {
 	var wire W
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -54,13 +59,14 @@ func decode[T, W any](path string, body []byte) (*T, error) {
 	return out, nil
 }
 
-var rawNumberType = reflect.TypeFor[*json.RawMessage]()
+var rawNumberType = reflect.TypeFor[json.RawMessage]()
 
 // wireField is what convert needs of a wire struct's field, worked out once
 // per type (wireFields) rather than once per item of a page.
 type wireField struct {
 	name, check string
-	kind        reflect.Kind // of what the pointer points to
+	// optional is true when the client's field is a pointer.
+	optional bool
 }
 
 var wireFieldsCache sync.Map // reflect.Type of a wire struct -> []wireField
@@ -71,6 +77,9 @@ func wireFields(src, dst reflect.Type) []wireField {
 		fields, _ := cached.([]wireField)
 		return fields
 	}
+	if src.NumField() != dst.NumField() {
+		panic(fmt.Sprintf("wire type %s does not mirror %s: %d fields, not %d", src, dst, src.NumField(), dst.NumField()))
+	}
 	fields := make([]wireField, src.NumField())
 	for i := range fields {
 		spec := src.Field(i)
@@ -78,49 +87,80 @@ func wireFields(src, dst reflect.Type) []wireField {
 			panic(fmt.Sprintf("wire type %s does not mirror %s at field %s", src, dst, spec.Name))
 		}
 		name, _, _ := strings.Cut(spec.Tag.Get("json"), ",")
-		fields[i] = wireField{name: name, check: spec.Tag.Get("check"), kind: spec.Type.Elem().Kind()}
-		if spec.Type == rawNumberType {
-			fields[i].kind = reflect.Int64
-		}
+		fields[i] = wireField{name: name, check: spec.Tag.Get("check"), optional: dst.Field(i).Type.Kind() == reflect.Pointer}
 	}
 	wireFieldsCache.Store(src, fields)
 	return fields
 }
 
-// convert fills the struct dst from the wire struct src, whose fields it
-// checks; it returns the first failing field's name and why. Names are only
-// built on failure: a page has thousands of fields.
+// convert fills dst from the wire value src, which it checks; it returns
+// the first failing field's name and why. Names are only built on failure:
+// a page has thousands of fields.
 func convert(dst, src reflect.Value) (field, reason string) {
+	switch {
+	case src.Type() == rawNumberType:
+		n, reason := wholeNumber(src.Bytes())
+		if reason != "" {
+			return "", reason
+		}
+		dst.SetInt(n)
+	case src.Kind() == reflect.String:
+		dst.SetString(src.String())
+	case src.Kind() == reflect.Bool:
+		dst.SetBool(src.Bool())
+	case src.Kind() == reflect.Struct:
+		return convertStruct(dst, src)
+	case src.Kind() == reflect.Slice:
+		if src.IsNil() {
+			return "", "is null, not an array"
+		}
+		dst.Set(reflect.MakeSlice(dst.Type(), src.Len(), src.Len()))
+		for j := range src.Len() {
+			if field, reason := convert(dst.Index(j), src.Index(j)); reason != "" {
+				return joinField(fmt.Sprintf("[%d]", j), field), reason
+			}
+		}
+	default:
+		panic(fmt.Sprintf("wire type %s is not supported", src.Type()))
+	}
+	return "", ""
+}
+
+// convertStruct fills the struct dst from the wire struct src.
+func convertStruct(dst, src reflect.Value) (field, reason string) {
 	for i, spec := range wireFields(src.Type(), dst.Type()) {
 		target, value := dst.Field(i), src.Field(i)
 		if value.IsNil() {
+			if spec.optional {
+				continue
+			}
 			return spec.name, "is missing (required)"
 		}
-		switch spec.kind {
-		case reflect.Int64:
-			n, reason := wholeNumber(value.Elem().Bytes())
-			if reason != "" {
-				return spec.name, reason
-			}
-			target.SetInt(n)
-		case reflect.String:
-			target.SetString(value.Elem().String())
-		case reflect.Slice:
-			items := value.Elem()
-			target.Set(reflect.MakeSlice(target.Type(), items.Len(), items.Len()))
-			for j := range items.Len() {
-				if field, reason := convert(target.Index(j), items.Index(j)); reason != "" {
-					return fmt.Sprintf("%s[%d].%s", spec.name, j, field), reason
-				}
-			}
-		default:
-			panic(fmt.Sprintf("wire field %s.%s has an unsupported type", src.Type(), spec.name))
+		if spec.optional {
+			target.Set(reflect.New(target.Type().Elem()))
+			target = target.Elem()
+		}
+		if field, reason := convert(target, value.Elem()); reason != "" {
+			return joinField(spec.name, field), reason
 		}
 		if reason := checkRule(spec.check, target); reason != "" {
 			return spec.name, reason
 		}
 	}
 	return "", ""
+}
+
+// joinField names a field within another: "items" and "[3].userName" make
+// "items[3].userName".
+func joinField(outer, inner string) string {
+	switch {
+	case inner == "":
+		return outer
+	case strings.HasPrefix(inner, "["):
+		return outer + inner
+	default:
+		return outer + "." + inner
+	}
 }
 
 func checkRule(rule string, v reflect.Value) string {
@@ -133,6 +173,10 @@ func checkRule(rule string, v reflect.Value) string {
 	case "orgid":
 		if sfid.CheckFormat(v.String()) != nil {
 			return fmt.Sprintf("is %q, not a Salesforce org id (15 or 18 letters and digits)", v.String())
+		}
+	case "datetime":
+		if _, err := time.Parse(time.RFC3339, v.String()); err != nil {
+			return fmt.Sprintf("is %q, not an RFC 3339 date and time", v.String())
 		}
 	default:
 		panic("unknown check " + rule)

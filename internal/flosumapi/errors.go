@@ -66,6 +66,10 @@ func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 // IsBadRequest reports whether the API rejected the request's data (400).
 func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
 
+// IsConflict reports whether the API answered 409, such as for a scheduler
+// that is not accessible.
+func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }
+
 // IsRateLimited reports whether the API kept answering 429 until the
 // retries ran out.
 func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }

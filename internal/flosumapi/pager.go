@@ -66,6 +66,9 @@ type list[T, W any] struct {
 	// query holds the filters sent with every page.
 	query url.Values
 	id    func(T) int64
+	// firstPage, when set, also reads page 1's body, for what an endpoint
+	// answers beside the items.
+	firstPage func(body []byte) error
 }
 
 type (
@@ -84,7 +87,18 @@ func (l list[T, W]) readPage(ctx context.Context, c *Client, number, limit int) 
 	for key, values := range l.query {
 		query[key] = values
 	}
-	return getJSON[page[T], wirePage[W]](ctx, c, l.path, query)
+	body, err := c.get(ctx, l.path, query)
+	if err != nil {
+		return nil, err
+	}
+	read, err := decode[page[T], wirePage[W]](l.path, body)
+	if err == nil && number == 1 && l.firstPage != nil {
+		err = l.firstPage(body)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return read, nil
 }
 
 // readAll reads every item of l, page by page at PageLimit, with up to the

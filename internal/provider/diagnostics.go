@@ -20,6 +20,8 @@ type request struct {
 	// notFoundSummary replaces "Connection Not Found" where a 404 means
 	// something else, such as a wrong base_url.
 	notFoundSummary string
+	// conflictSummary and conflict, when set, are the diagnostic of a 409.
+	conflictSummary, conflict string
 }
 
 // apiErrorDiagnostic turns a client error into one diagnostic with a
@@ -74,6 +76,8 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 		return diag.NewErrorDiagnostic("Flosum Access Token Rejected", fmt.Sprintf(
 			"The Flosum API rejected (HTTP 401) an access token the provider had just obtained from the Global Settings API, while reading %s. "+
 				"Check that region or base_url and global_settings_url name the same Flosum tenant, and that the user who authorized the connected app has access to Backup & Archive.", req.what))
+	case flosumapi.IsConflict(err) && req.conflict != "":
+		return diag.NewErrorDiagnostic(req.conflictSummary, req.conflict)
 	case flosumapi.IsUnauthorized(err):
 		return diag.NewErrorDiagnostic("Invalid Flosum Access Token", fmt.Sprintf(
 			"The Flosum API rejected the access token (HTTP 401) while reading %s: the token is invalid or expired. "+

@@ -25,6 +25,22 @@ var directReadArguments = map[string][]map[string]any{
 		{}, {"search": "Sales"}, {"salesforce_org_type": "PRODUCTION"},
 		{"search": "Finance", "salesforce_org_type": "SANDBOX"}, {"search": "no such connection"},
 	},
+	"flosum_backups": {
+		{"connection_id": 5}, {"connection_id": 7, "statuses": stringValues("Completed", "Aborted")}, {"connection_id": 7, "search": "no such backup"},
+		{"connection_id": 2, "types": stringValues("full", "archive"), "include_metadata": true, "start_date": "2020-01-01T00:00:00Z", "end_date": "2100-01-01T00:00:00Z"},
+	},
+	"flosum_backup_templates": {
+		{"connection_id": 3}, {"connection_id": 3, "types": stringValues("archive")}, {"connection_id": 4, "search": "no such template"},
+	},
+}
+
+// stringValues is a set or list of strings, as a tftypes value takes it.
+func stringValues(values ...string) []tftypes.Value {
+	out := make([]tftypes.Value, len(values))
+	for i, v := range values {
+		out[i] = tftypes.NewValue(tftypes.String, v)
+	}
+	return out
 }
 
 // TestDirectReaders_answerAsTheFrameworkDoes checks, for every data source

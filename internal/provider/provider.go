@@ -197,6 +197,12 @@ func (p *flosumProvider) DataSources(context.Context) []func() datasource.DataSo
 		newConnectionDataSource,
 		newConnectionsDataSource,
 		newConnectionIDDataSource,
+		newConnectionSettingsDataSource,
+		newBackupsDataSource,
+		newBackupTemplatesDataSource,
+		newBackupTemplateDataSource,
+		newBackupSchedulersDataSource,
+		newBackupSchedulerDataSource,
 	}
 }
 

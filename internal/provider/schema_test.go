@@ -205,9 +205,15 @@ func requireAllFieldsMapped(t *testing.T, model reflect.Type, attributes map[str
 func TestDataSourceSchemas_describeEveryAttribute(t *testing.T) {
 	t.Parallel()
 	for name, ds := range map[string]datasource.DataSource{
-		"flosum_connection":    newConnectionDataSource(),
-		"flosum_connections":   newConnectionsDataSource(),
-		"flosum_connection_id": newConnectionIDDataSource(),
+		"flosum_connection":          newConnectionDataSource(),
+		"flosum_connections":         newConnectionsDataSource(),
+		"flosum_connection_id":       newConnectionIDDataSource(),
+		"flosum_connection_settings": newConnectionSettingsDataSource(),
+		"flosum_backups":             newBackupsDataSource(),
+		"flosum_backup_templates":    newBackupTemplatesDataSource(),
+		"flosum_backup_template":     newBackupTemplateDataSource(),
+		"flosum_backup_schedulers":   newBackupSchedulersDataSource(),
+		"flosum_backup_scheduler":    newBackupSchedulerDataSource(),
 	} {
 		s := dataSourceSchema(t, ds)
 		if strings.TrimSpace(s.MarkdownDescription) == "" {
@@ -217,14 +223,26 @@ func TestDataSourceSchemas_describeEveryAttribute(t *testing.T) {
 			if strings.TrimSpace(a.GetMarkdownDescription()) == "" {
 				t.Errorf("%s.%s has no MarkdownDescription", name, attrName)
 			}
-			if nested, ok := a.(dsschema.ListNestedAttribute); ok {
-				for nestedName, na := range nested.NestedObject.Attributes {
-					if strings.TrimSpace(na.GetMarkdownDescription()) == "" {
-						t.Errorf("%s.%s.%s has no MarkdownDescription", name, attrName, nestedName)
-					}
-				}
-			}
+			requireNestedDescribed(t, name+"."+attrName, a)
 		}
+	}
+}
+
+// requireNestedDescribed checks the attributes nested in a, at any depth.
+func requireNestedDescribed(t *testing.T, name string, a dsschema.Attribute) {
+	t.Helper()
+	var nested map[string]dsschema.Attribute
+	switch a := a.(type) {
+	case dsschema.ListNestedAttribute:
+		nested = a.NestedObject.Attributes
+	case dsschema.SingleNestedAttribute:
+		nested = a.Attributes
+	}
+	for nestedName, na := range nested {
+		if strings.TrimSpace(na.GetMarkdownDescription()) == "" {
+			t.Errorf("%s.%s has no MarkdownDescription", name, nestedName)
+		}
+		requireNestedDescribed(t, name+"."+nestedName, na)
 	}
 }
 
@@ -237,7 +255,10 @@ func TestDataSources_typeNames(t *testing.T) {
 		f().Metadata(context.Background(), datasource.MetadataRequest{ProviderTypeName: "flosum"}, &resp)
 		names = append(names, resp.TypeName)
 	}
-	want := []string{"flosum_connection", "flosum_connections", "flosum_connection_id"}
+	want := []string{
+		"flosum_connection", "flosum_connections", "flosum_connection_id", "flosum_connection_settings",
+		"flosum_backups", "flosum_backup_templates", "flosum_backup_template", "flosum_backup_schedulers", "flosum_backup_scheduler",
+	}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("data sources = %v, want %v", names, want)
 	}

@@ -142,6 +142,8 @@ var outputTitles = []struct{ name, title string }{
 	{"connections", "Connections (flosum_connections): id, org type, name"},
 	{"connection_for_org_id", "Lookup by Salesforce org id (flosum_connection_id, then flosum_connection)"},
 	{"connection_by_id", "Lookup by id (flosum_connection)"},
+	{"latest_backups", "Latest backup of each connection (flosum_backups)"},
+	{"schedules", "Schedulers of each connection (flosum_backup_schedulers): how many, how often"},
 }
 
 // printOutputs prints `terraform output -json`: lists one item a line,
