@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +33,9 @@ const seededConnections = 12
 // fails TestExamples, as does an output not listed.
 var expectedOutputs = map[string]map[string]any{
 	"provider/provider.tf": {
+		"connection_count": seededConnections,
+	},
+	"ephemeral-resources/flosum_access_token/ephemeral-resource.tf": {
 		"connection_count": seededConnections,
 	},
 	"data-sources/flosum_connection/data-source.tf": {
@@ -256,6 +261,9 @@ func TestExamples(t *testing.T) {
 			}
 			if len(want) == 0 {
 				t.Fatalf("examples/%s: expectedOutputs lists no outputs; an example should show its result with at least one output", name)
+			}
+			if strings.HasPrefix(name, "ephemeral-resources/") && !supportsEphemeralResources(terraformVersion) {
+				t.Skipf("%s has no ephemeral resources (Terraform 1.10 and OpenTofu 1.11 have them)", terraformVersion)
 			}
 			config, err := os.ReadFile(filepath.Join(examplesDir, filepath.FromSlash(name)))
 			if err != nil {
@@ -496,4 +504,20 @@ func exampleFiles(t *testing.T) []string {
 
 func usesDataSources(config string) bool {
 	return strings.Contains(config, `data "flosum_`)
+}
+
+// supportsEphemeralResources reports whether the first line of `terraform
+// version` names Terraform 1.10 or later, or OpenTofu 1.11 or later.
+func supportsEphemeralResources(version string) bool {
+	m := regexp.MustCompile(`^(Terraform|OpenTofu) v(\d+)\.(\d+)`).FindStringSubmatch(version)
+	if m == nil {
+		return false
+	}
+	major, _ := strconv.Atoi(m[2])
+	minor, _ := strconv.Atoi(m[3])
+	least := 10
+	if m[1] == "OpenTofu" {
+		least = 11
+	}
+	return major > 1 || (major == 1 && minor >= least)
 }

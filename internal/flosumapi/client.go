@@ -25,13 +25,18 @@ const (
 	DefaultMaxListItems          = 1_000_000
 )
 
-// Config holds what a Client needs. Only BaseURL and AccessToken are required.
+// Config holds what a Client needs. BaseURL is required, and exactly one of
+// AccessToken and OAuth.
 type Config struct {
 	// BaseURL is the API's root, such as https://backup-us.flosum.app.
 	BaseURL string
 	// AccessToken is sent as a bearer token; it never appears in errors or
 	// logs. Whitespace around it is trimmed (see CheckAccessToken).
 	AccessToken string
+	// OAuth, instead of AccessToken, makes the client obtain and renew its
+	// own access tokens. Its secrets, and every token obtained, never appear
+	// in errors or logs either.
+	OAuth *OAuthConfig
 	// UserAgent is sent with every request.
 	UserAgent string
 	// RequestTimeout bounds each HTTP attempt, body included.
@@ -57,6 +62,7 @@ type Config struct {
 type Client struct {
 	baseURL                    string
 	token                      string
+	tokens                     *tokenSource // with OAuth, instead of token
 	secrets                    *redactor
 	userAgent                  string
 	http                       *http.Client
@@ -75,9 +81,14 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	token, err := CheckAccessToken(cfg.AccessToken)
-	if err != nil {
-		return nil, err
+	var token string
+	switch {
+	case cfg.OAuth != nil && cfg.AccessToken != "":
+		return nil, errors.New("give either an access token or OAuth settings, not both")
+	case cfg.OAuth == nil:
+		if token, err = CheckAccessToken(cfg.AccessToken); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("max retries must be 0 or more, not %d", cfg.MaxRetries)
@@ -97,23 +108,25 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = discardLogger{}
 	}
+	secrets := newRedactor(token)
+	cfg.Logger = redactingLogger{next: cfg.Logger, secrets: secrets}
 
 	transport, err := newTransport(cfg)
 	if err != nil {
 		return nil, err
 	}
-	secrets := newRedactor(token)
 	redirects, err := newRedirectPolicy(baseURL, "base URL", secrets)
 	if err != nil {
 		return nil, err
 	}
-	return &Client{
+	logged := &loggingTransport{next: transport, log: cfg.Logger, secrets: secrets}
+	c := &Client{
 		baseURL:   baseURL,
 		token:     token,
 		secrets:   secrets,
 		userAgent: cfg.UserAgent,
 		http: &http.Client{
-			Transport:     &loggingTransport{next: transport, log: cfg.Logger, secrets: secrets},
+			Transport:     logged,
 			CheckRedirect: redirects.checkRedirect,
 			Timeout:       cfg.RequestTimeout,
 		},
@@ -124,7 +137,13 @@ func New(cfg Config) (*Client, error) {
 		slots:        make(chan struct{}, cfg.MaxConcurrentRequests),
 		concurrency:  cfg.MaxConcurrentRequests,
 		maxListItems: cfg.MaxListItems,
-	}, nil
+	}
+	if cfg.OAuth != nil {
+		if c.tokens, err = newTokenSource(c, *cfg.OAuth, logged); err != nil {
+			return nil, c.redact(err)
+		}
+	}
+	return c, nil
 }
 
 // CloseIdleConnections closes the client's idle keep-alive connections; it
@@ -159,23 +178,29 @@ func newTransport(cfg Config) (*http.Transport, error) {
 }
 
 // get sends one GET (with retries) and returns the body of a 200 JSON
-// answer. Anything else becomes an *APIError or a transport error.
+// answer. Anything else becomes an *APIError or a transport error; with
+// OAuth, a 401 renews the access token and the GET is sent once more before
+// the 401 is reported, and a failed exchange is a *TokenError.
 func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte, error) {
 	target := c.baseURL + path
 	if len(query) > 0 {
 		target += "?" + query.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
-	if err != nil {
-		return nil, c.redact(err)
+	resp, body, attempts, err := c.sendGet(ctx, target)
+	renewed := err == nil && resp.StatusCode == http.StatusUnauthorized && c.tokens != nil
+	if renewed {
+		c.log.Info(ctx, "The Flosum API rejected the access token; renewing it once", map[string]any{"path": path})
+		rejected, _ := strings.CutPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")
+		if _, err = c.tokens.renew(ctx, rejected); err != nil {
+			return nil, err
+		}
+		var more int
+		resp, body, more, err = c.sendGet(ctx, target)
+		attempts += more
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Accept", "application/json")
-	if c.userAgent != "" {
-		req.Header.Set("User-Agent", c.userAgent)
+	if tokenErr := (*TokenError)(nil); errors.As(err, &tokenErr) {
+		return nil, err
 	}
-
-	resp, body, attempts, err := c.send(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("GET %s: %w", path, ctxErr)
@@ -186,13 +211,42 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 		return nil, c.redact(&TransportError{Method: http.MethodGet, Path: path, Attempts: attempts, Err: c.explainTimeout(err)})
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, newAPIError(http.MethodGet, path, resp, body, attempts, c.secrets)
+		apiErr := newAPIError(http.MethodGet, path, resp, body, attempts, c.secrets)
+		apiErr.AfterRenewal = renewed && resp.StatusCode == http.StatusUnauthorized
+		return nil, apiErr
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
 		return nil, &APIError{Method: http.MethodGet, Path: path, StatusCode: resp.StatusCode, Attempts: attempts,
 			Messages: []string{fmt.Sprintf("expected a JSON answer but got Content-Type %q", ct)}, Snippet: snippet([]byte(c.secrets.hide(string(body))))}
 	}
 	return body, nil
+}
+
+// authorize sets req's bearer token: the static one, or one from the token
+// source, which may exchange the refresh token first.
+func (c *Client) authorize(req *http.Request) error {
+	token := c.token
+	if c.tokens != nil {
+		var err error
+		if token, err = c.tokens.token(req.Context()); err != nil {
+			return err
+		}
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	return nil
+}
+
+// sendGet sends a GET of target, with retries.
+func (c *Client) sendGet(ctx context.Context, target string) (*http.Response, []byte, int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return nil, nil, 0, c.redact(err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	return c.send(c.http, req, true)
 }
 
 // getJSON GETs path and decodes the answer into a T through its wire type W.

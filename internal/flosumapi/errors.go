@@ -28,6 +28,9 @@ type APIError struct {
 	Snippet string
 	// Attempts is how many times the request was sent (1 without retries).
 	Attempts int
+	// AfterRenewal is true for a 401 to an access token obtained just
+	// before, with OAuth, after a first 401.
+	AfterRenewal bool
 }
 
 func (e *APIError) Error() string {

@@ -73,3 +73,41 @@ func (t *loggingTransport) redactHeaders(h http.Header) map[string]string {
 	}
 	return out
 }
+
+// redactingLogger hides every secret the client knows, including tokens
+// obtained after the logger was made, in messages and string fields.
+type redactingLogger struct {
+	next    Logger
+	secrets *redactor
+}
+
+func (l redactingLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	l.next.Debug(ctx, l.secrets.hide(msg), l.hideFields(fields))
+}
+
+func (l redactingLogger) Info(ctx context.Context, msg string, fields map[string]any) {
+	l.next.Info(ctx, l.secrets.hide(msg), l.hideFields(fields))
+}
+
+func (l redactingLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	l.next.Warn(ctx, l.secrets.hide(msg), l.hideFields(fields))
+}
+
+func (l redactingLogger) hideFields(fields map[string]any) map[string]any {
+	out := make(map[string]any, len(fields))
+	for k, v := range fields {
+		switch v := v.(type) {
+		case string:
+			out[k] = l.secrets.hide(v)
+		case map[string]string:
+			hidden := make(map[string]string, len(v))
+			for name, value := range v {
+				hidden[name] = l.secrets.hide(value)
+			}
+			out[k] = hidden
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -21,6 +22,9 @@ import (
 // TestMain fails the package when a test leaves goroutines behind, such as
 // keep-alive connections that were never closed.
 func TestMain(m *testing.M) {
+	if path := os.Getenv(lockHelperEnv); path != "" {
+		os.Exit(lockHelper(path))
+	}
 	goleak.VerifyTestMain(m)
 }
 

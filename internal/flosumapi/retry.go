@@ -20,17 +20,20 @@ const maxRetryAfter = 60 * time.Second
 
 var errBodyTooLarge = errors.New("the answer is too large")
 
-// send makes up to MaxRetries+1 attempts of req and returns the last answer
-// with its body, or the last error, and how many attempts were made. An
-// attempt holds one of the client's slots while it is in flight (request
-// sent, body read) and none while it waits to be retried.
-func (c *Client) send(req *http.Request) (resp *http.Response, body []byte, attempts int, err error) {
+// send makes up to MaxRetries+1 attempts of req with hc and returns the last answer
+// with its body, or the last error, and how many attempts were made. A
+// request to the Backup API (backupAPI) holds one of the client's slots
+// while it is in flight (request sent, body read) and none while it waits to
+// be retried, and with OAuth takes its access token once it has a slot, so
+// that a token never grows old in the queue. A request to the token
+// endpoint takes no slot: Backup API requests wait for it in theirs.
+func (c *Client) send(hc *http.Client, req *http.Request, backupAPI bool) (resp *http.Response, body []byte, attempts int, err error) {
 	ctx := req.Context()
 	for attempts = 1; ; attempts++ {
-		resp, body, err = c.attempt(req)
+		resp, body, err = c.attempt(hc, req, backupAPI)
 		reason := c.retryReason(ctx, resp, err)
 		if reason == "" || attempts > c.maxRetries {
-			if err != nil && ctx.Err() == nil && !errors.Is(err, errBodyTooLarge) {
+			if err != nil && ctx.Err() == nil && !errors.Is(err, errBodyTooLarge) && !errors.As(err, new(*TokenError)) {
 				err = fmt.Errorf("giving up after %d attempt(s): %w", attempts, err)
 			}
 			return resp, body, attempts, err
@@ -48,14 +51,26 @@ func (c *Client) send(req *http.Request) (resp *http.Response, body []byte, atte
 	}
 }
 
-// attempt sends req once, within one of the client's slots, and reads the
-// answer's body.
-func (c *Client) attempt(req *http.Request) (*http.Response, []byte, error) {
-	if err := c.acquire(req.Context()); err != nil {
-		return nil, nil, err
+// attempt sends req once with hc (see send for slots and tokens) and reads
+// the answer's body. A body is rewound for each attempt.
+func (c *Client) attempt(hc *http.Client, req *http.Request, backupAPI bool) (*http.Response, []byte, error) {
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, nil, err
+		}
+		req.Body = body
 	}
-	defer c.release()
-	resp, err := c.http.Do(req)
+	if backupAPI {
+		if err := c.acquire(req.Context()); err != nil {
+			return nil, nil, err
+		}
+		defer c.release()
+		if err := c.authorize(req); err != nil {
+			return nil, nil, err
+		}
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -89,7 +104,7 @@ func (c *Client) release() { <-c.slots }
 // would be as large again.
 func (c *Client) retryReason(ctx context.Context, resp *http.Response, err error) string {
 	switch {
-	case ctx.Err() != nil || errors.Is(err, errBodyTooLarge) || errors.As(err, new(*RedirectError)):
+	case ctx.Err() != nil || errors.Is(err, errBodyTooLarge) || errors.As(err, new(*RedirectError)) || errors.As(err, new(*TokenError)):
 		return ""
 	case err != nil:
 		if retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !retry {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/flosum/terraform-provider-flosum/internal/flosumapi"
 )
@@ -16,15 +17,20 @@ type apiClient struct {
 }
 
 func (a *apiClient) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	// ProviderData is nil during validation, before the provider is configured.
-	if req.ProviderData == nil {
-		return
+	a.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// clientFrom returns the client the provider made, from a data source's or
+// ephemeral resource's ProviderData: nil during validation, before the
+// provider is configured.
+func clientFrom(providerData any, diags *diag.Diagnostics) *flosumapi.Client {
+	if providerData == nil {
+		return nil
 	}
-	client, ok := req.ProviderData.(*flosumapi.Client)
+	client, ok := providerData.(*flosumapi.Client)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected a *flosumapi.Client but got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected a *flosumapi.Client but got %T. This is a bug in the provider; please report it.", providerData))
 	}
-	a.client = client
+	return client
 }

@@ -33,12 +33,18 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 		decodeErr    *flosumapi.DecodeError
 		inconsistent *flosumapi.InconsistentListError
 		transportErr *flosumapi.TransportError
+		tokenErr     *flosumapi.TokenError
 		redirectErr  *flosumapi.RedirectError
 		tooLarge     *flosumapi.ListTooLargeError
 		unexpected   *flosumapi.UnexpectedAnswerError
 		bodyTooLarge *flosumapi.BodyTooLargeError
 	)
 	switch {
+	// A TokenError wraps the token endpoint's answer, whose 400 is not the
+	// Backup API's, or a refused redirect of the token endpoint: it is told
+	// apart first.
+	case errors.As(err, &tokenErr):
+		return tokenErrorDiagnostic(tokenErr, req)
 	// A refused redirect arrives inside a TransportError: it is told apart
 	// first, so that it does not read as an unreachable API.
 	case errors.As(err, &redirectErr):
@@ -66,6 +72,10 @@ func apiErrorDiagnostic(err error, req request) diag.Diagnostic {
 			summary = "Connection Not Found"
 		}
 		return diag.NewErrorDiagnostic(summary, req.notFound)
+	case flosumapi.IsUnauthorized(err) && errors.As(err, &apiErr) && apiErr.AfterRenewal:
+		return diag.NewErrorDiagnostic("Flosum Access Token Rejected", fmt.Sprintf(
+			"The Flosum API rejected (HTTP 401) an access token the provider had just obtained from the Global Settings API, while reading %s. "+
+				"Check that region or base_url and global_settings_url name the same Flosum tenant, and that the user who authorized the connected app has access to Backup & Archive.", req.what))
 	case flosumapi.IsConflict(err) && req.conflict != "":
 		return diag.NewErrorDiagnostic(req.conflictSummary, req.conflict)
 	case flosumapi.IsUnauthorized(err):
@@ -187,4 +197,69 @@ func bulletList(err error) string {
 		b.WriteString("  - " + m + "\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// tokenErrorDiagnostic explains an exchange at the Global Settings API's
+// token endpoint that gave no access token.
+func tokenErrorDiagnostic(err *flosumapi.TokenError, req request) diag.Diagnostic {
+	said := ""
+	if len(err.Messages) > 0 {
+		said = ", saying: " + strings.Join(err.Messages, "; ")
+	}
+	switch err.Kind {
+	case flosumapi.RefreshTokenRejected:
+		return diag.NewErrorDiagnostic("Flosum Refresh Token Rejected", fmt.Sprintf(
+			"Flosum's token endpoint %s rejected the refresh token from %s (HTTP %d%s) while reading %s: it is invalid, expired or revoked, "+
+				"or Flosum replaced it by a new one after it was used (refresh token rotation): a refresh token given in refresh_token or %s "+
+				"stops working once Flosum has rotated it, while refresh_token_file (or %s) keeps the newest. "+
+				"Get a new refresh token by signing in through the connected app's authorization-code flow (see the provider's authentication guide), "+
+				"and put it in %s.",
+			err.URL, err.RefreshTokenSource, err.StatusCode, said, req.what, envRefreshToken, envRefreshTokenFile, err.RefreshTokenSource))
+	case flosumapi.RefreshTokenFileFailed:
+		return diag.NewErrorDiagnostic("Cannot Use Flosum Refresh Token File", fmt.Sprintf(
+			"Getting an access token for reading %s failed: %s. The file named by %s must exist and hold the refresh token, "+
+				"and its folder must be writable: the provider writes the new refresh token there when Flosum rotates it.",
+			req.what, err.Error(), err.RefreshTokenSource))
+	case flosumapi.ClientRejected:
+		return diag.NewErrorDiagnostic("Flosum Client Credentials Rejected", fmt.Sprintf(
+			"Flosum's token endpoint %s rejected the client id or client secret (HTTP %d%s) while reading %s. "+
+				"Copy both again from the connected app (Global Settings > Security > Connected Apps) into client_id and client_secret "+
+				"(or %s and %s); the app must allow the Refresh Token flow.",
+			err.URL, err.StatusCode, said, req.what, envClientID, envClientSecret))
+	case flosumapi.RedirectURIRejected:
+		return diag.NewErrorDiagnostic("Flosum Redirect URI Rejected", fmt.Sprintf(
+			"Flosum's token endpoint %s rejected the redirect URI (HTTP %d%s) while reading %s. "+
+				"Set redirect_uri (or %s) to the redirect URI registered on the connected app, character for character.",
+			err.URL, err.StatusCode, said, req.what, envRedirectURI))
+	case flosumapi.TokenEndpointUnreachable:
+		return diag.NewErrorDiagnostic("Cannot Reach The Flosum Global Settings API", fmt.Sprintf(
+			"Getting an access token for reading %s failed: %s. Check global_settings_url (or %s; by default https://global-<region>.flosum.app from region), "+
+				"the network and any proxy (HTTPS_PROXY, NO_PROXY); for a slow API raise request_timeout or max_retries.",
+			req.what, err.Error(), envGlobalSettingsURL))
+	case flosumapi.TokenAnswerInvalid:
+		return diag.NewErrorDiagnostic("Unexpected Flosum Token Endpoint Response", fmt.Sprintf(
+			"Getting an access token for reading %s failed: %s. Check that global_settings_url (or %s) is the Global Settings API's root; "+
+				"if it is, the API may have changed: please report this to the provider's maintainers.", req.what, err.Error(), envGlobalSettingsURL))
+	}
+	if err.StatusCode >= 500 {
+		return diag.NewErrorDiagnostic("Flosum Token Endpoint Unavailable", fmt.Sprintf(
+			"Getting an access token for reading %s failed: %s. Flosum's Global Settings API may be down or overloaded: run Terraform again later, or raise max_retries.",
+			req.what, err.Error()))
+	}
+	return diag.NewErrorDiagnostic("Flosum Token Endpoint Error", fmt.Sprintf(
+		"Getting an access token for reading %s failed: %s. Check global_settings_url (or %s): it must be the Global Settings API's root, such as https://global-us.flosum.app.",
+		req.what, err.Error(), envGlobalSettingsURL))
+}
+
+// refreshTokenReplacedWarning tells the user, once per provider process,
+// that Flosum rotated a refresh token the provider cannot save.
+func refreshTokenReplacedWarning(client *flosumapi.Client, diags *diag.Diagnostics) {
+	if client == nil || !client.RefreshTokenReplaced() {
+		return
+	}
+	diags.AddWarning("Flosum Returned A New Refresh Token", fmt.Sprintf(
+		"Flosum answered the token exchange with a new refresh token. The provider used it for the rest of this run but has nowhere to keep it, "+
+			"so the refresh token configured in refresh_token or %s may stop working: the next run can fail with \"Flosum Refresh Token Rejected\". "+
+			"Set refresh_token_file (or %s) to a file holding the refresh token instead: the provider keeps the newest one there.",
+		envRefreshToken, envRefreshTokenFile))
 }

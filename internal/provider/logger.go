@@ -7,25 +7,32 @@ import (
 )
 
 // tokenMaskingLogger passes the API client's messages to tflog with the
-// access token masked wherever it might appear: in messages, in any field
-// value, and in fields named after it.
+// secrets it was given (access token, client secret, refresh token) masked
+// wherever they might appear: in messages, in any field value, and in fields
+// named after them. The client itself hides the tokens it obtains.
 type tokenMaskingLogger struct {
-	token string
+	secrets []string
 }
 
-func newTokenMaskingLogger(token string) tokenMaskingLogger {
-	return tokenMaskingLogger{token: token}
+func newTokenMaskingLogger(secrets ...string) tokenMaskingLogger {
+	var kept []string
+	for _, s := range secrets {
+		if s != "" {
+			kept = append(kept, s)
+		}
+	}
+	return tokenMaskingLogger{secrets: kept}
 }
 
 // mask returns ctx with the masking rules applied; tflog keeps them in ctx,
 // so every RPC's context needs them anew.
 func (l tokenMaskingLogger) mask(ctx context.Context) context.Context {
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "access_token", "token", "Authorization")
-	if l.token == "" {
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "access_token", "token", "Authorization", "client_secret", "refresh_token")
+	if len(l.secrets) == 0 {
 		return ctx
 	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, l.token)
-	return tflog.MaskMessageStrings(ctx, l.token)
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, l.secrets...)
+	return tflog.MaskMessageStrings(ctx, l.secrets...)
 }
 
 func (l tokenMaskingLogger) Debug(ctx context.Context, msg string, fields map[string]any) {

@@ -6,12 +6,15 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -27,6 +30,8 @@ import (
 var (
 	_ provider.Provider              = (*flosumProvider)(nil)
 	_ provider.ProviderWithFunctions = (*flosumProvider)(nil)
+
+	_ provider.ProviderWithEphemeralResources = (*flosumProvider)(nil)
 )
 
 // flosumProvider is the flosum provider.
@@ -44,6 +49,12 @@ type providerModel struct {
 	MaxRetries            types.Int64  `tfsdk:"max_retries"`
 	MaxConcurrentRequests types.Int64  `tfsdk:"max_concurrent_requests"`
 	CACertPEM             types.String `tfsdk:"ca_cert_pem"`
+	ClientID              types.String `tfsdk:"client_id"`
+	ClientSecret          types.String `tfsdk:"client_secret"`
+	RedirectURI           types.String `tfsdk:"redirect_uri"`
+	RefreshToken          types.String `tfsdk:"refresh_token"`
+	RefreshTokenFile      types.String `tfsdk:"refresh_token_file"`
+	GlobalSettingsURL     types.String `tfsdk:"global_settings_url"`
 	MaxListSize           types.Int64  `tfsdk:"max_list_size"`
 }
 
@@ -67,7 +78,7 @@ func (p *flosumProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 		MarkdownDescription: "Reads Flosum Backup & Archive connections (the Salesforce orgs that Flosum backs up) through the Flosum Backup API.",
 		Attributes: map[string]schema.Attribute{
 			"access_token": schema.StringAttribute{
-				MarkdownDescription: "Bearer access token for the Flosum Backup API. Falls back to the `" + envAccessToken + "` environment variable; one of the two is required. No default. Whitespace around it (such as `file()`'s trailing newline) is ignored; whitespace inside it is an error. Sent only to the API's origin; never logged.",
+				MarkdownDescription: "Static bearer access token for the Flosum Backup API, the alternative to OAuth (`client_id`, `client_secret`, `redirect_uri`, `refresh_token`): exactly one of the two is required. Falls back to the `" + envAccessToken + "` environment variable. No default. Whitespace around it (such as `file()`'s trailing newline) is ignored; whitespace inside it is an error. Sent only to the API's origin; never logged.",
 				Optional:            true,
 				Sensitive:           true,
 				Validators:          []validator.String{accessTokenValidator()},
@@ -108,6 +119,7 @@ func (p *flosumProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 		},
 	}
+	maps.Copy(resp.Schema.Attributes, oauthSchemaAttributes())
 }
 
 func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -125,13 +137,10 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"max_concurrent_requests", config.MaxConcurrentRequests}, {"ca_cert_pem", config.CACertPEM},
 		{"max_list_size", config.MaxListSize},
 	} {
-		name := arg.name
-		if arg.value.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Flosum Provider Argument",
-				fmt.Sprintf("The provider cannot create the Flosum API client because %s is an unknown value. "+
-					"Set it to a value known at plan time (a literal, a variable or an environment variable), "+
-					"or target the resources it depends on first with -target.", name))
-		}
+		unknownArgument(&resp.Diagnostics, arg.name, arg.value)
+	}
+	for name, value := range oauthUnknownArguments(config) {
+		unknownArgument(&resp.Diagnostics, name, value)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -143,10 +152,11 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 
-	logger := newTokenMaskingLogger(s.accessToken)
+	logger := newTokenMaskingLogger(append(s.oauth.secrets(), s.accessToken)...)
 	client, err := flosumapi.New(flosumapi.Config{
 		BaseURL:               s.baseURL,
 		AccessToken:           s.accessToken,
+		OAuth:                 s.oauth.clientConfig(),
 		UserAgent:             userAgent(p.version, req.TerraformVersion, p.getenv("TF_APPEND_USER_AGENT")),
 		RequestTimeout:        s.requestTimeout,
 		MaxRetries:            s.maxRetries,
@@ -160,11 +170,26 @@ func (p *flosumProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			"The provider could not set up its API client: "+err.Error()+". Check the provider arguments.")
 		return
 	}
-	tflog.Info(logger.mask(ctx), "Configured the Flosum API client", map[string]any{
+	fields := map[string]any{
 		"base_url": s.baseURL, "request_timeout": s.requestTimeout.String(), "max_retries": s.maxRetries,
-		"max_concurrent_requests": s.maxConcurrentRequests, "max_list_size": s.maxListSize,
-	})
+		"max_concurrent_requests": s.maxConcurrentRequests, "max_list_size": s.maxListSize, "authentication": "access_token",
+	}
+	if s.oauth != nil {
+		fields["authentication"], fields["global_settings_url"] = "oauth", s.oauth.globalSettingsURL
+	}
+	tflog.Info(logger.mask(ctx), "Configured the Flosum API client", fields)
 	resp.DataSourceData = client
+	resp.EphemeralResourceData = client
+}
+
+// unknownArgument reports an argument whose value is not known yet.
+func unknownArgument(diags *diag.Diagnostics, name string, value interface{ IsUnknown() bool }) {
+	if value.IsUnknown() {
+		diags.AddAttributeError(path.Root(name), "Unknown Flosum Provider Argument",
+			fmt.Sprintf("The provider cannot create the Flosum API client because %s is an unknown value. "+
+				"Set it to a value known at plan time (a literal, a variable or an environment variable), "+
+				"or target the resources it depends on first with -target.", name))
+	}
 }
 
 func (p *flosumProvider) DataSources(context.Context) []func() datasource.DataSource {
@@ -182,6 +207,10 @@ func (p *flosumProvider) DataSources(context.Context) []func() datasource.DataSo
 }
 
 func (p *flosumProvider) Resources(context.Context) []func() resource.Resource { return nil }
+
+func (p *flosumProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{newAccessTokenEphemeralResource}
+}
 
 func (p *flosumProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{

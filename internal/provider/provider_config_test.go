@@ -23,16 +23,22 @@ import (
 // environment, as Terraform 1.11.4 would.
 func configure(t *testing.T, model providerModel, env map[string]string) provider.ConfigureResponse {
 	t.Helper()
-	ctx := context.Background()
 	p := &flosumProvider{version: "9.9.9", getenv: fakeEnv(env)}
+	var resp provider.ConfigureResponse
+	p.Configure(context.Background(), provider.ConfigureRequest{TerraformVersion: "1.11.4", Config: providerConfig(t, p, model)}, &resp)
+	return resp
+}
+
+// providerConfig is model as the configuration of p's provider block.
+func providerConfig(t *testing.T, p *flosumProvider, model providerModel) tfsdk.Config {
+	t.Helper()
+	ctx := context.Background()
 	var schemaResp provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
 	s := schemaResp.Schema
 	state := tfsdk.State{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx), nil)}
 	requireNoDiags(t, state.Set(ctx, &model))
-	var resp provider.ConfigureResponse
-	p.Configure(ctx, provider.ConfigureRequest{TerraformVersion: "1.11.4", Config: tfsdk.Config{Schema: s, Raw: state.Raw}}, &resp)
-	return resp
+	return tfsdk.Config{Schema: s, Raw: state.Raw}
 }
 
 func TestProviderConfigure_makesClient(t *testing.T) {

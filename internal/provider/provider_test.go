@@ -30,6 +30,7 @@ var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 var hermeticEnv = []string{
 	envAccessToken, envRegion, envBaseURL, envRequestTimeout, envMaxRetries,
 	envMaxConcurrentRequests, envCACertPEM, envMaxListSize, "TF_APPEND_USER_AGENT",
+	envClientID, envClientSecret, envRedirectURI, envRefreshToken, envRefreshTokenFile, envGlobalSettingsURL,
 }
 
 // startServer runs a test server with n seeded connections for one test.

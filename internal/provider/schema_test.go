@@ -265,6 +265,9 @@ func TestDataSources_typeNames(t *testing.T) {
 	if rs := p.Resources(context.Background()); len(rs) != 0 {
 		t.Errorf("want no resources, got %d", len(rs))
 	}
+	if withEphemeral, ok := p.(provider.ProviderWithEphemeralResources); !ok || len(withEphemeral.EphemeralResources(context.Background())) != 1 {
+		t.Error("want one ephemeral resource (flosum_access_token)")
+	}
 	var meta provider.MetadataResponse
 	p.Metadata(context.Background(), provider.MetadataRequest{}, &meta)
 	if meta.TypeName != "flosum" || meta.Version != "test" {
@@ -289,6 +292,12 @@ func TestProviderSchema_descriptionsNameEnvVarAndDefault(t *testing.T) {
 		"max_retries":             "FLOSUM_MAX_RETRIES",
 		"max_concurrent_requests": "FLOSUM_MAX_CONCURRENT_REQUESTS",
 		"ca_cert_pem":             "FLOSUM_CA_CERT_PEM",
+		"client_id":               "FLOSUM_CLIENT_ID",
+		"client_secret":           "FLOSUM_CLIENT_SECRET",
+		"redirect_uri":            "FLOSUM_REDIRECT_URI",
+		"refresh_token":           "FLOSUM_REFRESH_TOKEN",
+		"refresh_token_file":      "FLOSUM_REFRESH_TOKEN_FILE",
+		"global_settings_url":     "FLOSUM_GLOBAL_SETTINGS_URL",
 		"max_list_size":           "FLOSUM_MAX_LIST_SIZE",
 	}
 	if len(s.Attributes) != len(envVars) {
@@ -307,8 +316,10 @@ func TestProviderSchema_descriptionsNameEnvVarAndDefault(t *testing.T) {
 			requireStatesDefault(t, name, desc)
 		})
 	}
-	if !s.Attributes["access_token"].IsSensitive() {
-		t.Error("access_token must be sensitive")
+	for _, name := range []string{"access_token", "client_secret", "refresh_token"} {
+		if !s.Attributes[name].IsSensitive() {
+			t.Errorf("%s must be sensitive", name)
+		}
 	}
 	for name, a := range s.Attributes {
 		if !a.IsOptional() || a.IsRequired() {

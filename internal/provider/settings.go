@@ -57,6 +57,10 @@ type settings struct {
 	maxConcurrentRequests int
 	caCertPEM             string
 	maxListSize           int
+	// region is the region chosen, "" with base_url.
+	region string
+	// oauth, when set, replaces accessToken.
+	oauth *oauthSettings
 }
 
 // resolveSettings merges configuration with the environment (configuration
@@ -66,11 +70,11 @@ func resolveSettings(config providerModel, getenv func(string) string) (settings
 	s := settings{}
 
 	s.accessToken = stringSetting(config.AccessToken, getenv(envAccessToken))
-	if s.accessToken == "" {
+	if s.accessToken == "" && !oauthRequested(config, getenv) {
 		diags.AddAttributeError(path.Root("access_token"), "Missing Flosum Access Token",
 			"The provider needs an access token to call the Flosum Backup API. Set the access_token argument in the provider block "+
 				"or the "+envAccessToken+" environment variable. Tokens come from Flosum's OAuth flow (Global Settings > Security > Connected Apps).")
-	} else {
+	} else if s.accessToken != "" {
 		from := "the " + envAccessToken + " environment variable"
 		if configured(config.AccessToken) != "" {
 			from = "the access_token argument"
@@ -101,7 +105,7 @@ func resolveSettings(config providerModel, getenv func(string) string) (settings
 			diags.AddAttributeError(path.Root("region"), "Invalid Flosum Region",
 				fmt.Sprintf("The region %q (from the region argument or %s) is not a Flosum region. Use one of %s, or set base_url for a dedicated tenant.", region, envRegion, regionList()))
 		}
-		s.baseURL = url
+		s.baseURL, s.region = url, region
 	default:
 		diags.AddAttributeError(path.Root("region"), "Missing Flosum Region",
 			fmt.Sprintf("The provider needs to know which Flosum API to call. Set region (or %s) to one of %s, or base_url (or %s) to the API's root URL for a dedicated tenant.", envRegion, regionList(), envBaseURL))
@@ -128,6 +132,9 @@ func resolveSettings(config providerModel, getenv func(string) string) (settings
 					". Give one or more PEM blocks that begin with -----BEGIN CERTIFICATE-----.")
 		}
 	}
+	oauth, oauthDiags := resolveOAuth(config, getenv, s.region, s.baseURL, s.accessToken != "")
+	diags.Append(oauthDiags...)
+	s.oauth = oauth
 	return s, diags
 }
 

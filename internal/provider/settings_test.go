@@ -186,6 +186,7 @@ func TestResolveSettings_defaults(t *testing.T) {
 		maxRetries:            4,
 		maxConcurrentRequests: 4,
 		maxListSize:           1_000_000,
+		region:                "us",
 	}
 	if s != want {
 		t.Errorf("settings = %+v, want %+v", s, want)

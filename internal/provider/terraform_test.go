@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
 	"github.com/flosum/terraform-provider-flosum/internal/tfrun"
@@ -38,7 +39,14 @@ func TestMain(m *testing.M) {
 // tests at a real tenant.
 func terraformTest(t *testing.T, steps ...resource.TestStep) {
 	t.Helper()
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+	terraformTestSince(t, nil, steps...)
+}
+
+// terraformTestSince is terraformTest for a feature of newer Terraform
+// versions, such as ephemeral resources (tfversion.SkipBelow(tfversion.Version1_10_0)).
+func terraformTestSince(t *testing.T, versions []tfversion.TerraformVersionCheck, steps ...resource.TestStep) {
+	t.Helper()
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, TerraformVersionChecks: versions, Steps: steps})
 }
 
 // failing is a step whose configuration must fail with an error holding
