@@ -76,14 +76,28 @@ func run(ctx context.Context, connections int, keep bool) error {
 	}
 
 	step("Starting the test server with %d sample connections", connections)
-	srv, httpServer, err := testserver.Listen("127.0.0.1:0", testserver.Options{Connections: testserver.Seed(connections)})
+	// Rotating refresh tokens, the strictest case: the provider keeps the
+	// newest one in refresh_token_file, as the authentication guide says.
+	srv, httpServer, err := testserver.Listen("127.0.0.1:0", testserver.Options{
+		Connections: testserver.Seed(connections),
+		OAuth:       testserver.OAuth{RotateRefreshTokens: true},
+	})
 	if err != nil {
 		return err
 	}
 	defer func() { _ = httpServer.Close() }()
-	fmt.Printf("    serving the fake Flosum Backup API at %s\n", srv.URL)
+	fmt.Printf("    serving the fake Flosum Backup API and its OAuth token endpoint at %s\n", srv.URL)
 
-	tf.Env = append(tf.Env, "FLOSUM_BASE_URL="+srv.URL, "FLOSUM_ACCESS_TOKEN="+srv.Token())
+	oauth := srv.OAuthConfig()
+	refreshTokenFile := filepath.Join(tmp, "refresh_token")
+	if err := os.WriteFile(refreshTokenFile, []byte(oauth.RefreshToken+"\n"), 0o600); err != nil {
+		return err
+	}
+	tf.Env = append(tf.Env,
+		"FLOSUM_BASE_URL="+srv.URL, "FLOSUM_GLOBAL_SETTINGS_URL="+srv.GlobalSettingsURL,
+		"FLOSUM_CLIENT_ID="+oauth.ClientID, "FLOSUM_CLIENT_SECRET="+oauth.ClientSecret,
+		"FLOSUM_REDIRECT_URI="+oauth.RedirectURI, "FLOSUM_REFRESH_TOKEN_FILE="+refreshTokenFile)
+	fmt.Println("    signing in with OAuth: a refresh token in FLOSUM_REFRESH_TOKEN_FILE, exchanged by the provider")
 	if err := copyTerraformFiles(filepath.Join(root, demoConfigDir), workDir); err != nil {
 		return err
 	}
@@ -103,7 +117,8 @@ func run(ctx context.Context, connections int, keep bool) error {
 		return err
 	}
 
-	step("Done in %.1fs: the provider read %s from the test server", time.Since(start).Seconds(), plural(connections, "connection"))
+	step("Done in %.1fs: the provider read %s from the test server, signed in with %s",
+		time.Since(start).Seconds(), plural(connections, "connection"), plural(len(srv.TokenExchanges()), "token exchange"))
 	return nil
 }
 
