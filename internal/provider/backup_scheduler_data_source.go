@@ -73,7 +73,6 @@ func (d *backupSchedulerDataSource) Schema(_ context.Context, _ datasource.Schem
 }
 
 func (d *backupSchedulerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defer refreshTokenReplacedWarning(d.client, &resp.Diagnostics)
 	connectionID, id, diags := byIDArguments(ctx, req.Config)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return

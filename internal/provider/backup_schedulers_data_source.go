@@ -134,7 +134,6 @@ func schedulerAttributes() map[string]schema.Attribute {
 }
 
 func (d *backupSchedulersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defer refreshTokenReplacedWarning(d.client, &resp.Diagnostics)
 	var connectionID int64
 	var templateID types.Int64
 	resp.Diagnostics.Append(getArgument(ctx, req.Config, "connection_id", &connectionID)...)

@@ -89,7 +89,6 @@ func (d *backupTemplateDataSource) Schema(_ context.Context, _ datasource.Schema
 }
 
 func (d *backupTemplateDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defer refreshTokenReplacedWarning(d.client, &resp.Diagnostics)
 	connectionID, id, diags := byIDArguments(ctx, req.Config)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return

@@ -75,7 +75,6 @@ func (d *backupTemplatesDataSource) Schema(_ context.Context, _ datasource.Schem
 }
 
 func (d *backupTemplatesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defer refreshTokenReplacedWarning(d.client, &resp.Diagnostics)
 	readDirectly(ctx, d, req, resp)
 }
 

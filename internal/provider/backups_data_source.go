@@ -100,7 +100,6 @@ func (d *backupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 }
 
 func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defer refreshTokenReplacedWarning(d.client, &resp.Diagnostics)
 	readDirectly(ctx, d, req, resp)
 }
 

@@ -83,7 +83,6 @@ func (d *connectionDataSource) ConfigValidators(context.Context) []datasource.Co
 }
 
 func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defer refreshTokenReplacedWarning(d.client, &resp.Diagnostics)
 	var config connectionModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {

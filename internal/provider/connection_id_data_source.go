@@ -52,7 +52,6 @@ func (d *connectionIDDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 }
 
 func (d *connectionIDDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defer refreshTokenReplacedWarning(d.client, &resp.Diagnostics)
 	var config connectionIDModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {

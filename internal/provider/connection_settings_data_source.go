@@ -64,7 +64,6 @@ func (d *connectionSettingsDataSource) Schema(_ context.Context, _ datasource.Sc
 }
 
 func (d *connectionSettingsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defer refreshTokenReplacedWarning(d.client, &resp.Diagnostics)
 	var id int64
 	resp.Diagnostics.Append(getArgument(ctx, req.Config, "connection_id", &id)...)
 	if resp.Diagnostics.HasError() {

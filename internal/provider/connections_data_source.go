@@ -97,7 +97,6 @@ func (d *connectionsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	defer refreshTokenReplacedWarning(d.client, &resp.Diagnostics)
 	readDirectly(ctx, d, req, resp)
 }
 

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/flosum/terraform-provider-flosum/internal/flosumapi"
 )
 
 // directReader is a data source whose state the protocol server may send
@@ -108,7 +110,22 @@ func (p *recordingProvider) providerData() (any, bool) {
 	return p.dataSourceData, p.configured
 }
 
+// ReadDataSource reads through the direct path or the framework's, then adds
+// the warning about a replaced refresh token: here, once for both paths,
+// rather than in every data source's Read.
 func (s *protocolServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	resp, err := s.readDataSource(ctx, req)
+	if resp != nil {
+		data, _ := s.provider.providerData()
+		client, _ := data.(*flosumapi.Client)
+		var diags diag.Diagnostics
+		refreshTokenReplacedWarning(client, &diags)
+		resp.Diagnostics = append(resp.Diagnostics, protocolDiagnostics(ctx, diags)...)
+	}
+	return resp, err
+}
+
+func (s *protocolServer) readDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	d, isDirect := s.direct[req.TypeName]
 	data, configured := s.provider.providerData()
 	if !isDirect || !configured || req.Config == nil {
