@@ -180,23 +180,31 @@ func newTransport(cfg Config) (*http.Transport, error) {
 // get sends one GET (with retries) and returns the body of a 200 JSON
 // answer. Anything else becomes an *APIError or a transport error; with
 // OAuth, a 401 renews the access token and the GET is sent once more before
-// the 401 is reported, and a failed exchange is a *TokenError.
+// the 401 is reported, and a failed exchange is a *TokenError. A token the
+// API rejected although it replaced a rejected one is not renewed again:
+// its 401 is reported at once, so that a 401 a new token cannot fix does
+// not cost an exchange on every GET.
 func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte, error) {
 	target := c.baseURL + path
 	if len(query) > 0 {
 		target += "?" + query.Encode()
 	}
 	resp, body, attempts, err := c.sendGet(ctx, target)
-	renewed := err == nil && resp.StatusCode == http.StatusUnauthorized && c.tokens != nil
-	if renewed {
+	unauthorized := err == nil && resp.StatusCode == http.StatusUnauthorized && c.tokens != nil
+	// afterRenewal: the token rejected replaced a rejected one.
+	afterRenewal := unauthorized && c.tokens.renewalFutile(bearer(resp))
+	if unauthorized && !afterRenewal {
 		c.log.Info(ctx, "The Flosum API rejected the access token; renewing it once", map[string]any{"path": path})
-		rejected, _ := strings.CutPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")
-		if _, err = c.tokens.renew(ctx, rejected); err != nil {
+		if _, err = c.tokens.renew(ctx, bearer(resp)); err != nil {
 			return nil, err
 		}
 		var more int
 		resp, body, more, err = c.sendGet(ctx, target)
 		attempts += more
+		afterRenewal = true
+		if err == nil && resp.StatusCode == http.StatusUnauthorized {
+			c.tokens.rejectedAfterRenewal(bearer(resp))
+		}
 	}
 	if tokenErr := (*TokenError)(nil); errors.As(err, &tokenErr) {
 		return nil, err
@@ -212,7 +220,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 	}
 	if resp.StatusCode != http.StatusOK {
 		apiErr := newAPIError(http.MethodGet, path, resp, body, attempts, c.secrets)
-		apiErr.AfterRenewal = renewed && resp.StatusCode == http.StatusUnauthorized
+		apiErr.AfterRenewal = afterRenewal && resp.StatusCode == http.StatusUnauthorized
 		return nil, apiErr
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
@@ -220,6 +228,12 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 			Messages: []string{fmt.Sprintf("expected a JSON answer but got Content-Type %q", ct)}, Snippet: snippet([]byte(c.secrets.hide(string(body))))}
 	}
 	return body, nil
+}
+
+// bearer is the access token resp's request sent.
+func bearer(resp *http.Response) string {
+	token, _ := strings.CutPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")
+	return token
 }
 
 // authorize sets req's bearer token: the static one, or one from the token

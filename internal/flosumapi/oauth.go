@@ -135,13 +135,21 @@ type tokenSource struct {
 	form     url.Values // the grant without refresh_token
 	now      func() time.Time
 
-	store     tokenStore
+	store tokenStore
+	// exchanges is keyed by the stale access token a renewal replaces.
 	exchanges singleflight.Group
 	mu        sync.Mutex
 	// replaced and noticed: see RefreshTokenReplaced.
 	replaced, noticed bool
-	access            string
-	renewAt, expires  time.Time
+	// notSaved and notSavedNoticed: see RefreshTokenFileNotUpdated.
+	notSaved         error
+	notSavedNoticed  bool
+	access           string
+	renewAt, expires time.Time
+	// futile is an access token the Backup API rejected although it had
+	// just been obtained to replace a rejected one: another 401 with it is
+	// reported without renewing it again.
+	futile string
 	// rejected is the refresh token the endpoint rejected for good, and
 	// rejection its error: later reads get that error without asking again
 	// (unless a file then holds another refresh token).
@@ -165,7 +173,7 @@ func newTokenSource(c *Client, cfg OAuthConfig, transport http.RoundTripper) (*t
 	case refresh != "" && cfg.RefreshTokenFile != "":
 		return nil, errors.New("give either a refresh token or a refresh token file, not both")
 	case cfg.RefreshTokenFile != "":
-		store = &fileStore{path: cfg.RefreshTokenFile, secrets: c.secrets}
+		store = &fileStore{path: cfg.RefreshTokenFile, secrets: c.secrets, log: c.log}
 	case refresh != "":
 		store = &memoryStore{tokens: storedTokens{Refresh: refresh}}
 	default:
@@ -204,11 +212,13 @@ func (ts *tokenSource) token(ctx context.Context) (string, error) {
 
 // renew returns a new access token in place of stale (expired, rejected,
 // or "" when there is none): one exchange, shared by every caller that
-// asks meanwhile; a caller that comes after another caller's exchange
-// replaced stale gets that token. The exchange runs to its end even when
-// the callers give up, so that a refresh token Flosum rotated is not lost.
+// asks to replace the same stale token meanwhile; a caller that comes after
+// stale was replaced gets the token that replaced it. (A caller with another
+// stale token never waits for, or gets the result of, this renewal.) The
+// exchange runs to its end even when the callers give up, so that a
+// refresh token Flosum rotated is not lost.
 func (ts *tokenSource) renew(ctx context.Context, stale string) (string, error) {
-	results := ts.exchanges.DoChan("exchange", func() (any, error) {
+	results := ts.exchanges.DoChan(digest(stale), func() (any, error) {
 		ts.mu.Lock()
 		access, fresh := ts.access, ts.access != "" && ts.access != stale && ts.now().Before(ts.renewAt)
 		ts.mu.Unlock()
@@ -229,24 +239,33 @@ func (ts *tokenSource) renew(ctx context.Context, stale string) (string, error) 
 	}
 }
 
-// tokenAnswer is TokenResponseDto.
-type tokenAnswer struct {
-	AccessToken  *string         `json:"access_token"`
-	TokenType    *string         `json:"token_type"`
-	RefreshToken json.RawMessage `json:"refresh_token"` // "null" for null, empty when missing
-	ExpiresIn    *float64        `json:"expires_in"`
+// rejectedAfterRenewal records that the Backup API rejected access although
+// it was obtained to replace a rejected token.
+func (ts *tokenSource) rejectedAfterRenewal(access string) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	ts.futile = access
+}
+
+// renewalFutile reports whether access was rejected after a renewal
+// already, so that renewing it again would not help.
+func (ts *tokenSource) renewalFutile(access string) bool {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return access != "" && access == ts.futile
 }
 
 // exchange posts the refresh token grant, under the store's lock, and keeps
 // what it answers; or, with a file, takes the access token another process
-// stored there, unless that is stale too.
+// stored there, unless that is stale too. A new refresh token is kept as
+// soon as it is read, before the rest of the answer is checked.
 func (ts *tokenSource) exchange(ctx context.Context, stale string) (string, error) {
 	c := ts.client
 	var (
 		got     storedTokens
 		rotated bool
 	)
-	err := ts.store.update(func(t *storedTokens) error {
+	notSaved, err := ts.store.update(ctx, func(t *storedTokens) error {
 		if t.Access != "" && t.Access != stale && ts.now().Before(t.RenewAt) {
 			c.log.Info(ctx, "Using the Flosum access token stored beside the refresh token file", nil)
 			got = *t
@@ -272,37 +291,50 @@ func (ts *tokenSource) exchange(ctx context.Context, stale string) (string, erro
 		if err != nil {
 			return err
 		}
-		access, newRefresh, lifetime, reason := readTokenAnswer(body)
+		newRefresh, reason := readNewRefreshToken(body, c.secrets)
+		if reason == "" && newRefresh != "" && newRefresh != t.Refresh {
+			t.Refresh, rotated = newRefresh, true
+		}
+		var (
+			access   string
+			lifetime time.Duration
+		)
+		if reason == "" {
+			access, lifetime, reason = readAccessToken(body)
+		}
 		if reason != "" {
 			return &TokenError{Kind: TokenAnswerInvalid, URL: ts.endpoint, RefreshTokenSource: ts.source, StatusCode: http.StatusOK, Messages: []string{reason}}
 		}
 		c.secrets.Add(access)
-		c.secrets.Add(newRefresh)
 		now := ts.now()
 		t.Access, t.ExpiresAt, t.RenewAt = access, now.Add(lifetime), now.Add(lifetime-min(TokenExpiryMargin, lifetime/4))
-		if newRefresh != "" && newRefresh != t.Refresh {
-			t.Refresh, rotated = newRefresh, true
-		}
 		c.log.Info(ctx, "Obtained a Flosum access token", map[string]any{"expires_in_seconds": lifetime.Seconds()})
 		got = *t
 		return nil
 	})
-	if fileErr := (*RefreshTokenFileError)(nil); errors.As(err, &fileErr) {
-		err = &TokenError{Kind: RefreshTokenFileFailed, URL: ts.endpoint, RefreshTokenSource: ts.source, Err: fileErr}
-	}
-	if err != nil {
-		return "", c.redact(err)
-	}
 	switch {
+	case rotated && notSaved != nil:
+		// fileStore logged it.
 	case rotated && ts.store.persistent():
 		c.log.Info(ctx, "Flosum returned a new refresh token; saved it in the refresh token file", nil)
 	case rotated:
 		c.log.Warn(ctx, "Flosum returned a new refresh token; this client uses it from now on, but cannot save it", nil)
 	}
 	ts.mu.Lock()
+	ts.replaced = ts.replaced || (rotated && !ts.store.persistent())
+	if notSaved != nil && ts.notSaved == nil {
+		ts.notSaved = c.redact(notSaved)
+	}
+	ts.mu.Unlock()
+	if fileErr := (*RefreshTokenFileError)(nil); errors.As(err, &fileErr) {
+		err = &TokenError{Kind: RefreshTokenFileFailed, URL: ts.endpoint, RefreshTokenSource: ts.source, Err: fileErr}
+	}
+	if err != nil {
+		return "", c.redact(err)
+	}
+	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	ts.access, ts.renewAt, ts.expires = got.Access, got.RenewAt, got.ExpiresAt
-	ts.replaced = ts.replaced || (rotated && !ts.store.persistent())
 	return got.Access, nil
 }
 
@@ -358,33 +390,66 @@ func tokenErrorKind(apiErr *APIError) TokenErrorKind {
 	return TokenEndpointFailed
 }
 
-// readTokenAnswer checks a TokenResponseDto: every field present, a bearer
-// token, a refresh token that is a string or null (kept: ""), and a
-// positive lifetime. reason says what is wrong, without quoting any token.
-func readTokenAnswer(body []byte) (access, refresh string, lifetime time.Duration, reason string) {
-	var answer tokenAnswer
+// readNewRefreshToken reads the refresh_token of a TokenResponseDto, on
+// its own, so that a new one is kept even when the rest of the answer is
+// unusable: "" for null (the one sent stays valid). A refresh token that is
+// not a single word (CheckRefreshToken) is unusable, and not kept. secrets
+// learns it either way. reason says what is wrong, without quoting it.
+func readNewRefreshToken(body []byte, secrets *redactor) (refresh, reason string) {
+	var answer struct {
+		RefreshToken json.RawMessage `json:"refresh_token"` // "null" for null, empty when missing
+	}
 	if err := json.Unmarshal(body, &answer); err != nil {
-		return "", "", 0, "the answer is not a TokenResponseDto: " + describeJSONError(err)
+		return "", "the answer is not a TokenResponseDto: " + describeJSONError(err)
 	}
 	switch {
-	case answer.AccessToken == nil || strings.TrimSpace(*answer.AccessToken) == "":
-		return "", "", 0, "access_token is missing or empty"
-	case answer.TokenType == nil || !strings.EqualFold(*answer.TokenType, "bearer"):
-		return "", "", 0, "token_type is missing or not Bearer"
 	case len(answer.RefreshToken) == 0:
-		return "", "", 0, "refresh_token is missing (it may be null, but must be there)"
-	case answer.ExpiresIn == nil || *answer.ExpiresIn <= 0 || *answer.ExpiresIn > float64(365*24*time.Hour/time.Second):
-		return "", "", 0, "expires_in is missing or not a positive number of seconds"
+		return "", "refresh_token is missing (it may be null, but must be there)"
+	case string(answer.RefreshToken) == "null":
+		return "", ""
 	}
-	if string(answer.RefreshToken) != "null" {
-		if err := json.Unmarshal(answer.RefreshToken, &refresh); err != nil {
-			return "", "", 0, "refresh_token is neither a string nor null"
-		}
+	if err := json.Unmarshal(answer.RefreshToken, &refresh); err != nil {
+		return "", "refresh_token is neither a string nor null"
 	}
-	if _, err := CheckAccessToken(*answer.AccessToken); err != nil {
-		return "", "", 0, "access_token is not a single word"
+	secrets.Add(refresh)
+	if _, err := CheckRefreshToken(refresh); err != nil {
+		return "", fmt.Sprintf("refresh_token is not a single word of at most %d characters", MaxTokenLength)
 	}
-	return *answer.AccessToken, strings.TrimSpace(refresh), time.Duration(*answer.ExpiresIn * float64(time.Second)), ""
+	return strings.TrimSpace(refresh), ""
+}
+
+// readAccessToken checks the rest of a TokenResponseDto: an access token,
+// a token_type of Bearer (in any case, with whitespace around it ignored),
+// and a positive expires_in. The document requires expires_in (a number of
+// seconds) and gives no default, so an answer without it is unusable.
+// reason says what is wrong, without quoting any token.
+func readAccessToken(body []byte) (access string, lifetime time.Duration, reason string) {
+	var answer struct {
+		AccessToken *string         `json:"access_token"`
+		TokenType   *string         `json:"token_type"`
+		ExpiresIn   json.RawMessage `json:"expires_in"` // empty when missing
+	}
+	if err := json.Unmarshal(body, &answer); err != nil {
+		return "", 0, "the answer is not a TokenResponseDto: " + describeJSONError(err)
+	}
+	var expiresIn float64
+	switch {
+	case answer.AccessToken == nil || strings.TrimSpace(*answer.AccessToken) == "":
+		return "", 0, "access_token is missing or empty"
+	case answer.TokenType == nil || !strings.EqualFold(strings.TrimSpace(*answer.TokenType), "bearer"):
+		return "", 0, "token_type is missing or not Bearer"
+	case len(answer.ExpiresIn) == 0 || string(answer.ExpiresIn) == "null":
+		return "", 0, "expires_in is missing (the token endpoint's document requires it)"
+	case json.Unmarshal(answer.ExpiresIn, &expiresIn) != nil:
+		return "", 0, "expires_in is not a number of seconds"
+	case expiresIn <= 0 || expiresIn > float64(365*24*time.Hour/time.Second):
+		return "", 0, "expires_in is not a positive number of seconds of at most a year"
+	}
+	access, err := CheckAccessToken(*answer.AccessToken)
+	if err != nil {
+		return "", 0, fmt.Sprintf("access_token is not a single word of at most %d characters", MaxTokenLength)
+	}
+	return access, time.Duration(expiresIn * float64(time.Second)), ""
 }
 
 // describeJSONError names what encoding/json found wrong without quoting
@@ -395,6 +460,24 @@ func describeJSONError(err error) string {
 		return typeErr.Field + " is not a " + typeErr.Type.String()
 	}
 	return "invalid JSON"
+}
+
+// RefreshTokenFileNotUpdated returns, once, why a new refresh token Flosum
+// returned could not be written to the refresh token file (a
+// *RefreshTokenFileError naming it, never holding a token); nil when there
+// was none. The client keeps that token in memory and uses it for the rest
+// of its life, but the token still in the file may no longer work.
+func (c *Client) RefreshTokenFileNotUpdated() error {
+	if c.tokens == nil {
+		return nil
+	}
+	c.tokens.mu.Lock()
+	defer c.tokens.mu.Unlock()
+	if c.tokens.notSaved == nil || c.tokens.notSavedNoticed {
+		return nil
+	}
+	c.tokens.notSavedNoticed = true
+	return c.tokens.notSaved
 }
 
 // RefreshTokenReplaced reports whether Flosum answered an exchange with a new

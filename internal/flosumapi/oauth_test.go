@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -421,5 +422,311 @@ func TestOAuth_configErrors(t *testing.T) {
 				t.Errorf("the error holds a secret: %v", err)
 			}
 		})
+	}
+}
+
+// tokenAnswerBody is a TokenResponseDto with the fields given as raw JSON;
+// an empty one is left out.
+func tokenAnswerBody(access, tokenType, refresh, expiresIn string) string {
+	var fields []string
+	for name, value := range map[string]string{"access_token": access, "token_type": tokenType, "refresh_token": refresh, "expires_in": expiresIn} {
+		if value != "" {
+			fields = append(fields, fmt.Sprintf("%q:%s", name, value))
+		}
+	}
+	return "{" + strings.Join(fields, ",") + "}"
+}
+
+func TestReadAccessToken(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		tokenType, expiresIn, access string
+		want                         string // the reason, "" when usable
+	}{
+		"Bearer":               {tokenType: `"Bearer"`, expiresIn: "3600"},
+		"lower case and space": {tokenType: `"bearer "`, expiresIn: "3600"},
+		"upper case and tab":   {tokenType: `"\tBEARER"`, expiresIn: "60.5"},
+		"not bearer":           {tokenType: `"mac"`, expiresIn: "3600", want: "token_type is missing or not Bearer"},
+		"no token_type":        {expiresIn: "3600", want: "token_type is missing or not Bearer"},
+		"no expires_in":        {tokenType: `"Bearer"`, want: "expires_in is missing (the token endpoint's document requires it)"},
+		"null expires_in":      {tokenType: `"Bearer"`, expiresIn: "null", want: "expires_in is missing"},
+		"string expires_in":    {tokenType: `"Bearer"`, expiresIn: `"3600"`, want: "expires_in is not a number of seconds"},
+		"zero expires_in":      {tokenType: `"Bearer"`, expiresIn: "0", want: "expires_in is not a positive number of seconds"},
+		"access with a space":  {tokenType: `"Bearer"`, expiresIn: "60", access: `"fat_a b"`, want: "access_token is not a single word of at most 8192 characters"},
+		"access too long":      {tokenType: `"Bearer"`, expiresIn: "60", access: `"` + strings.Repeat("a", MaxTokenLength+1) + `"`, want: "access_token is not a single word"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			access := cmpOr(tc.access, `"fat_ok"`)
+			got, lifetime, reason := readAccessToken([]byte(tokenAnswerBody(access, tc.tokenType, "null", tc.expiresIn)))
+			if !strings.HasPrefix(reason, tc.want) || (tc.want == "") != (reason == "") {
+				t.Fatalf("reason = %q, want %q", reason, tc.want)
+			}
+			if tc.want == "" && (got != "fat_ok" || lifetime <= 0) {
+				t.Errorf("= %q, %v; want fat_ok and a positive lifetime", got, lifetime)
+			}
+			if strings.Contains(reason, "fat_") {
+				t.Errorf("the reason quotes the token: %q", reason)
+			}
+		})
+	}
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func TestReadNewRefreshToken(t *testing.T) {
+	t.Parallel()
+	tooLong := strings.Repeat("r", MaxTokenLength+1)
+	for name, tc := range map[string]struct {
+		refresh, want, reason string
+	}{
+		"null":           {refresh: "null"},
+		"new":            {refresh: `"frt_new"`, want: "frt_new"},
+		"new, trimmed":   {refresh: `" frt_new\n"`, want: "frt_new"},
+		"missing":        {reason: "refresh_token is missing (it may be null, but must be there)"},
+		"not a string":   {refresh: "5", reason: "refresh_token is neither a string nor null"},
+		"space inside":   {refresh: `"frt_bad token"`, reason: "refresh_token is not a single word of at most 8192 characters"},
+		"control inside": {refresh: `"frt_bad\u0000token"`, reason: "refresh_token is not a single word"},
+		"too long":       {refresh: `"` + tooLong + `"`, reason: "refresh_token is not a single word"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			secrets := newRedactor()
+			// The rest of the answer is unusable: the refresh token is read anyway.
+			got, reason := readNewRefreshToken([]byte(tokenAnswerBody("", `"mac"`, tc.refresh, `"soon"`)), secrets)
+			if got != tc.want || !strings.HasPrefix(reason, tc.reason) || (tc.reason == "") != (reason == "") {
+				t.Fatalf("= %q, %q; want %q, %q", got, reason, tc.want, tc.reason)
+			}
+			if strings.Contains(reason, "frt_") || strings.Contains(reason, tooLong) {
+				t.Errorf("the reason quotes the token: %q", reason)
+			}
+			if tc.refresh != "" && tc.refresh != "null" && tc.refresh != "5" && strings.Contains(secrets.hide("log: "+strings.Trim(tc.refresh, `"`)), "frt_") {
+				t.Error("the refresh token read, usable or not, is not hidden in logs")
+			}
+		})
+	}
+}
+
+// An answer whose token_type has another case and whitespace around it is
+// a usable Bearer token.
+func TestOAuth_tokenTypeReadLeniently(t *testing.T) {
+	t.Parallel()
+	srv := startOAuthServer(t, testserver.Options{})
+	srv.AddFault(testserver.Fault{PathPrefix: TokenPath, Times: 1, Status: http.StatusOK, ContentType: "application/json",
+		Body: tokenAnswerBody(`"fat_lenient"`, `" bearer "`, "null", "600")})
+	c, _ := oauthClient(t, srv)
+	token, expires, err := c.AccessToken(t.Context())
+	if err != nil || token != "fat_lenient" || time.Until(expires) < 9*time.Minute {
+		t.Fatalf("AccessToken = %.6s…, %v, %v; want fat_lenient for 10 minutes", token, expires, err)
+	}
+	assertRequests(t, srv, TokenPath, 1)
+}
+
+// A new refresh token in an answer that is otherwise unusable is kept, in
+// memory or in the file, before the answer is refused: the next exchange
+// sends it, not the one Flosum replaced.
+func TestOAuth_newRefreshTokenKeptFromUnusableAnswer(t *testing.T) {
+	t.Parallel()
+	const issued = "frt_from_an_odd_answer"
+	for name, tc := range map[string]struct {
+		expiresIn, reason string
+	}{
+		"expires_in a string": {expiresIn: `"3600"`, reason: "expires_in is not a number of seconds"},
+		"expires_in missing":  {reason: "expires_in is missing"},
+	} {
+		for _, withFile := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, file %v", name, withFile), func(t *testing.T) {
+				t.Parallel()
+				srv := startOAuthServer(t, testserver.Options{})
+				srv.AddFault(testserver.Fault{PathPrefix: TokenPath, Times: 1, Status: http.StatusOK, ContentType: "application/json",
+					Body: tokenAnswerBody(`"fat_x"`, `"Bearer"`, `"`+issued+`"`, tc.expiresIn)})
+				var path string
+				var edits []func(*Config)
+				if withFile {
+					path = refreshTokenFile(t, srv.OAuthConfig().RefreshToken)
+					edits = append(edits, withRefreshTokenFile(path))
+				}
+				c, rec := oauthClient(t, srv, edits...)
+				_, err := c.GetConnection(t.Context(), 1)
+				var tokenErr *TokenError
+				if !errors.As(err, &tokenErr) || tokenErr.Kind != TokenAnswerInvalid {
+					t.Fatalf("err = %v, want a TokenAnswerInvalid *TokenError", err)
+				}
+				assertContains(t, mustErr(t, err), "not a usable access token", tc.reason)
+				if withFile {
+					if got := readToken(t, path); got != issued {
+						t.Errorf("the file holds another token than the one Flosum issued")
+					}
+				} else if !c.RefreshTokenReplaced() {
+					t.Error("RefreshTokenReplaced = false: the user is not told the configured token may stop working")
+				}
+				// The next read exchanges the token kept (the server never issued
+				// it, so it rejects it; what matters is what was sent).
+				_, err = c.GetConnection(t.Context(), 1)
+				if !errors.As(err, &tokenErr) || tokenErr.Kind != RefreshTokenRejected {
+					t.Fatalf("second read: err = %v, want the kept refresh token rejected by this server", err)
+				}
+				exchanges := srv.TokenExchanges()
+				if len(exchanges) != 1 || exchanges[0].RefreshToken != issued {
+					t.Errorf("exchanges after the odd answer = %+v, want one sending the refresh token it carried", exchanges)
+				}
+				assertRequests(t, srv, TokenPath, 2)
+				for _, text := range []string{err.Error(), fmt.Sprint(rec.Entries())} {
+					if strings.Contains(text, issued) {
+						t.Errorf("the refresh token appears in %s", text)
+					}
+				}
+			})
+		}
+	}
+}
+
+// A new refresh token that is not a single word is an error, and is never
+// stored: the next exchange sends the one before.
+func TestOAuth_unusableNewRefreshTokenNotKept(t *testing.T) {
+	t.Parallel()
+	for _, withFile := range []bool{false, true} {
+		t.Run(fmt.Sprintf("file %v", withFile), func(t *testing.T) {
+			t.Parallel()
+			srv := startOAuthServer(t, testserver.Options{})
+			srv.AddFault(testserver.Fault{PathPrefix: TokenPath, Times: 1, Status: http.StatusOK, ContentType: "application/json",
+				Body: tokenAnswerBody(`"fat_x"`, `"Bearer"`, `"frt_two words"`, "3600")})
+			original := srv.OAuthConfig().RefreshToken
+			var path string
+			var edits []func(*Config)
+			if withFile {
+				path = refreshTokenFile(t, original)
+				edits = append(edits, withRefreshTokenFile(path))
+			}
+			c, rec := oauthClient(t, srv, edits...)
+			_, err := c.GetConnection(t.Context(), 1)
+			var tokenErr *TokenError
+			if !errors.As(err, &tokenErr) || tokenErr.Kind != TokenAnswerInvalid {
+				t.Fatalf("err = %v, want a TokenAnswerInvalid *TokenError", err)
+			}
+			assertContains(t, mustErr(t, err), "refresh_token is not a single word")
+			if withFile && readToken(t, path) != original {
+				t.Error("the unusable refresh token was written to the file")
+			}
+			if c.RefreshTokenReplaced() {
+				t.Error("RefreshTokenReplaced = true for a refresh token that was not kept")
+			}
+			if _, err := c.GetConnection(t.Context(), 1); err != nil {
+				t.Fatalf("second read: %v", err)
+			}
+			exchanges := srv.TokenExchanges()
+			if len(exchanges) != 1 || exchanges[0].RefreshToken != original || exchanges[0].Status != http.StatusOK {
+				t.Errorf("exchanges = %+v, want one with the original refresh token", exchanges)
+			}
+			for _, text := range []string{err.Error(), fmt.Sprint(rec.Entries())} {
+				if strings.Contains(text, "two words") {
+					t.Errorf("the refresh token appears in %s", text)
+				}
+			}
+		})
+	}
+}
+
+// A 401 that a renewed token does not fix costs one renewal, not one per
+// GET: the token obtained then is not renewed again on its 401.
+func TestOAuth_persistent401RenewsOnceForAllGets(t *testing.T) {
+	t.Parallel()
+	const gets = 6
+	clock := &testClock{now: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)}
+	srv := startOAuthServer(t, testserver.Options{Now: clock.Now})
+	srv.AddFault(testserver.Fault{PathPrefix: connectionsPath + "/", Status: http.StatusUnauthorized,
+		Body: `{"message":"Unauthorized","statusCode":401}`})
+	c, rec := oauthClient(t, srv)
+	c.tokens.now = clock.Now
+	for id := range int64(gets) {
+		_, err := c.GetConnection(t.Context(), id+1)
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized || !apiErr.AfterRenewal {
+			t.Fatalf("GET %d: err = %v, want the 401 after a renewal", id+1, err)
+		}
+	}
+	if n := exchangeCount(srv); n != 2 {
+		t.Errorf("exchanges = %d after %d GETs with a persistent 401, want 2 (the first token, one renewal)", n, gets)
+	}
+	// The first GET is sent twice (before and after the renewal), each later one once.
+	assertRequests(t, srv, connectionsPath+"/", gets+1)
+	if n := len(rec.find("INFO", "renewing it once")); n != 1 {
+		t.Errorf("renewals logged = %d, want 1", n)
+	}
+	// Once that token is due for renewal by its expiry, it is renewed as
+	// any other: the 401s of one token do not stick to the next.
+	srv.ClearFaults()
+	clock.advance(time.Hour)
+	if _, err := c.GetConnection(t.Context(), 1); err != nil {
+		t.Fatalf("after the 401s stopped and the token was due: %v", err)
+	}
+	if n := exchangeCount(srv); n != 3 {
+		t.Errorf("exchanges = %d, want 3: the token due was renewed", n)
+	}
+}
+
+// Renewals are shared per stale token: the callers that saw token A cause
+// one exchange from A; a caller that comes after A was replaced gets the
+// new token without an exchange; a caller that saw the new token, renewing
+// at the same time as callers that saw A, never gets the token it saw.
+func TestOAuth_renewalSingleFlightPerStaleToken(t *testing.T) {
+	t.Parallel()
+	srv := startOAuthServer(t, testserver.Options{})
+	c, _ := oauthClient(t, srv)
+	a, _, err := c.AccessToken(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	renewAll := func(stales ...string) []string {
+		t.Helper()
+		got := make([]string, len(stales))
+		var wg sync.WaitGroup
+		for i, stale := range stales {
+			wg.Go(func() {
+				var err error
+				if got[i], err = c.tokens.renew(t.Context(), stale); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		return got
+	}
+	repeat := func(s string, n int) []string { return slices.Repeat([]string{s}, n) }
+
+	srv.AddFault(testserver.Fault{PathPrefix: TokenPath, Times: 1, Delay: 100 * time.Millisecond})
+	fromA := renewAll(repeat(a, 10)...)
+	b := fromA[0]
+	for _, got := range fromA {
+		if got != b || got == a {
+			t.Fatalf("the callers that saw A got different or stale tokens")
+		}
+	}
+	if n := exchangeCount(srv); n != 2 {
+		t.Fatalf("exchanges = %d after 10 concurrent renewals of A, want 2", n)
+	}
+	for _, got := range renewAll(repeat(a, 5)...) {
+		if got != b {
+			t.Error("a caller that came after A was replaced did not get B")
+		}
+	}
+	if n := exchangeCount(srv); n != 2 {
+		t.Fatalf("exchanges = %d after late renewals of A, want still 2", n)
+	}
+	srv.AddFault(testserver.Fault{PathPrefix: TokenPath, Times: 1, Delay: 100 * time.Millisecond})
+	mixed := renewAll(append(repeat(b, 5), repeat(a, 5)...)...)
+	for i, got := range mixed {
+		stale := map[bool]string{true: b, false: a}[i < 5]
+		if got == stale || got == a {
+			t.Errorf("caller %d got the stale token it renewed", i)
+		}
+	}
+	if n := exchangeCount(srv); n != 3 {
+		t.Errorf("exchanges = %d after 5 renewals of B and 5 of A, want 3 (one from B only)", n)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -18,33 +17,55 @@ import (
 // redacted stands in for a secret in text meant for people.
 const redacted = "[REDACTED]"
 
+// MaxTokenLength is the longest access or refresh token accepted, in
+// characters: far beyond any bearer token (a JWT is a few thousand), and
+// short enough that a header holding it fits every server's limit.
+const MaxTokenLength = 8192
+
 // CheckAccessToken returns the token without the whitespace around it (a
 // token read from a file usually ends in a newline) and refuses one that
-// is empty or has whitespace, a control character or invalid UTF-8 inside.
-// Its errors never quote the token.
-func CheckAccessToken(raw string) (string, error) {
+// is empty, longer than MaxTokenLength, or has whitespace, a control
+// character or invalid UTF-8 inside. Its errors never quote the token.
+func CheckAccessToken(raw string) (string, error) { return checkToken("access token", raw) }
+
+// CheckRefreshToken is CheckAccessToken for a refresh token.
+func CheckRefreshToken(raw string) (string, error) { return checkToken("refresh token", raw) }
+
+// checkToken is CheckAccessToken for a token of the kind named.
+func checkToken(kind, raw string) (string, error) {
 	token := strings.TrimSpace(raw)
 	if token == "" {
 		if raw != "" {
-			return "", errors.New("the access token is only whitespace; an access token is required")
+			return "", fmt.Errorf("the %s is only whitespace; %s is required", kind, article(kind))
 		}
-		return "", errors.New("an access token is required")
+		return "", fmt.Errorf("%s is required", article(kind))
 	}
 	if !utf8.ValidString(token) {
-		return "", errors.New("the access token has a byte that is not UTF-8 text; copy it again")
+		return "", fmt.Errorf("the %s has a byte that is not UTF-8 text; copy it again", kind)
 	}
 	length := utf8.RuneCountInString(token)
+	if length > MaxTokenLength {
+		return "", fmt.Errorf("the %s is %d characters long, more than the %d a token may have; copy it again", kind, length, MaxTokenLength)
+	}
 	position := 0
 	for _, r := range token {
 		position++
 		switch {
 		case unicode.IsSpace(r):
-			return "", fmt.Errorf("the access token has whitespace inside it (character %d of %d): a token is a single word, so it was probably copied with a space or line break; copy it again", position, length)
+			return "", fmt.Errorf("the %s has whitespace inside it (character %d of %d): a token is a single word, so it was probably copied with a space or line break; copy it again", kind, position, length)
 		case unicode.IsControl(r):
-			return "", fmt.Errorf("the access token has a control character inside it (character %d of %d); copy it again", position, length)
+			return "", fmt.Errorf("the %s has a control character inside it (character %d of %d); copy it again", kind, position, length)
 		}
 	}
 	return token, nil
+}
+
+// article is kind with "an" or "a" before it.
+func article(kind string) string {
+	if strings.HasPrefix(kind, "a") {
+		return "an " + kind
+	}
+	return "a " + kind
 }
 
 // redactor hides secrets in text meant for people: errors and logs. Secrets

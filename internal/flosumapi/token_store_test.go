@@ -1,6 +1,7 @@
 package flosumapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -146,7 +148,7 @@ func TestRefreshTokenFile_lockAndAtomicWrite(t *testing.T) {
 		store := &fileStore{path: path, secrets: newRedactor()}
 		wg.Go(func() {
 			for range 10 {
-				errs <- store.update(func(tokens *storedTokens) error {
+				errs <- updateStore(store, func(tokens *storedTokens) error {
 					if tokens.Refresh != latest.Load() {
 						return fmt.Errorf("read %s while %s is the newest", tokens.Refresh, latest.Load())
 					}
@@ -231,6 +233,16 @@ func TestRefreshTokenFile_errors(t *testing.T) {
 	assertRequests(t, srv, "/", 0)
 }
 
+// updateStore updates store, failing when the update, or saving what it
+// left, failed.
+func updateStore(store tokenStore, fn func(*storedTokens) error) error {
+	notSaved, err := store.update(context.Background(), fn)
+	if notSaved != nil {
+		return notSaved
+	}
+	return err
+}
+
 // lockHelperEnv makes the test binary, run by
 // TestRefreshTokenFile_twoProcesses, count up in a refresh token file
 // instead of running tests.
@@ -241,7 +253,7 @@ const helperUpdates = 100
 // countUp replaces the file's "rt-<n>" by "rt-<n+1>" under the store's
 // lock, as an exchange replaces a refresh token.
 func countUp(store *fileStore) error {
-	return store.update(func(tokens *storedTokens) error {
+	return updateStore(store, func(tokens *storedTokens) error {
 		var n int
 		if _, err := fmt.Sscanf(tokens.Refresh, "rt-%d", &n); err != nil {
 			return err
@@ -290,4 +302,128 @@ func TestRefreshTokenFile_twoProcesses(t *testing.T) {
 		t.Errorf("file = %s, want %s: updates were lost", got, want)
 	}
 	assertMode0600(t, path)
+}
+
+// unwritableFolderFile writes token to a file beside which no new file can
+// be created, so that the new refresh token cannot be written (a temporary
+// file and a rename) while the file itself stays readable. Its name is as
+// long as a name may be less the lock file's ".lock": the temporary file's
+// name is longer still. (A read-only folder would not do: tests may run as
+// root, whom its mode does not stop.)
+func unwritableFolderFile(t *testing.T, token string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), strings.Repeat("r", 250))
+	if err := os.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// When the new refresh token cannot be written to the file, the client
+// keeps it in memory and goes on with it (never sending the replaced one),
+// tells once why the file was not updated, and logs it at WARN, never with
+// a token; the access token cache, which cannot be written either, is only
+// logged.
+func TestRefreshTokenFile_newTokenKeptWhenFileCannotBeWritten(t *testing.T) {
+	t.Parallel()
+	srv := startOAuthServer(t, testserver.Options{OAuth: testserver.OAuth{RotateRefreshTokens: true}})
+	original := srv.OAuthConfig().RefreshToken
+	path := unwritableFolderFile(t, original)
+	c, rec := oauthClient(t, srv, withRefreshTokenFile(path))
+	if err := c.RefreshTokenFileNotUpdated(); err != nil {
+		t.Fatalf("RefreshTokenFileNotUpdated before any exchange = %v", err)
+	}
+	for id := range int64(3) {
+		if _, err := c.GetConnection(t.Context(), id+1); err != nil {
+			t.Fatalf("read %d: %v", id+1, err)
+		}
+		srv.ExpireAccessTokens()
+	}
+	if n := exchangeCount(srv); n != 3 {
+		t.Errorf("exchanges = %d, want 3", n)
+	}
+	assertNoReplacedRefreshTokenSent(t, srv)
+	if readToken(t, path) != original {
+		t.Error("the file changed")
+	}
+	err := c.RefreshTokenFileNotUpdated()
+	var fileErr *RefreshTokenFileError
+	if !errors.As(err, &fileErr) || fileErr.Path != path {
+		t.Fatalf("RefreshTokenFileNotUpdated = %v, want a *RefreshTokenFileError for the file", err)
+	}
+	assertContains(t, err.Error(), "refresh token file "+path, "writing the new refresh token", "file name too long")
+	assertNoOAuthSecret(t, srv, err.Error())
+	if again := c.RefreshTokenFileNotUpdated(); again != nil {
+		t.Errorf("RefreshTokenFileNotUpdated a second time = %v: the user would be told twice", again)
+	}
+	if c.RefreshTokenReplaced() {
+		t.Error("RefreshTokenReplaced = true: that warning is for a client without a file")
+	}
+	if n := len(rec.find("WARN", "Could not write the new Flosum refresh token")); n != 3 {
+		t.Errorf("WARN entries for the refresh token file = %d, want 3 (one per rotation)", n)
+	}
+	if n := len(rec.find("WARN", "Could not write the Flosum access token cache")); n != 3 {
+		t.Errorf("WARN entries for the access token cache = %d, want 3", n)
+	}
+}
+
+// Once the file holds another refresh token (put there by hand, or by
+// another process), the one kept in memory is dropped for it.
+func TestRefreshTokenFile_keptTokenYieldsToANewFile(t *testing.T) {
+	t.Parallel()
+	path := unwritableFolderFile(t, "rt-0")
+	store := &fileStore{path: path, secrets: newRedactor()}
+	notSaved, err := store.update(t.Context(), func(tokens *storedTokens) error {
+		tokens.Refresh = "rt-1"
+		return nil
+	})
+	if err != nil || notSaved == nil {
+		t.Fatalf("update = %v, %v; want the new token not saved and no error", notSaved, err)
+	}
+	var seen []string
+	see := func(tokens *storedTokens) error {
+		seen = append(seen, tokens.Refresh)
+		return nil
+	}
+	if _, err := store.update(t.Context(), see); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("rt-by-hand\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.update(t.Context(), see); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"rt-1", "rt-by-hand"}; !slices.Equal(seen, want) {
+		t.Errorf("refresh tokens seen = %v, want %v", seen, want)
+	}
+}
+
+// An access token cache that cannot be written is logged at WARN; the
+// exchange succeeds and the new refresh token is saved.
+func TestRefreshTokenFile_cacheWriteFailureOnlyWarns(t *testing.T) {
+	t.Parallel()
+	srv := startOAuthServer(t, testserver.Options{OAuth: testserver.OAuth{RotateRefreshTokens: true}})
+	path := refreshTokenFile(t, srv.OAuthConfig().RefreshToken)
+	// A folder in the cache's place: no rename can replace it.
+	if err := os.Mkdir(path+".access.json", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c, rec := oauthClient(t, srv, withRefreshTokenFile(path))
+	if _, err := c.GetConnection(t.Context(), 1); err != nil {
+		t.Fatalf("GetConnection: %v, want the cache's failure to be only a warning", err)
+	}
+	if readToken(t, path) != srv.LatestRefreshToken() {
+		t.Error("the new refresh token was not saved")
+	}
+	warnings := rec.find("WARN", "Could not write the Flosum access token cache")
+	if len(warnings) != 1 || !strings.Contains(fmt.Sprint(warnings[0].Fields["error"]), path+".access.json") {
+		t.Errorf("cache warnings = %+v, want one naming the cache", warnings)
+	}
+	if err := c.RefreshTokenFileNotUpdated(); err != nil {
+		t.Errorf("RefreshTokenFileNotUpdated = %v, but the refresh token was saved", err)
+	}
+	if n := exchangeCount(srv); n != 1 {
+		t.Errorf("exchanges = %d, want 1", n)
+	}
 }

@@ -55,7 +55,6 @@ func (r *accessTokenEphemeralResource) Configure(_ context.Context, req ephemera
 }
 
 func (r *accessTokenEphemeralResource) Open(ctx context.Context, _ ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	defer refreshTokenReplacedWarning(r.client, &resp.Diagnostics)
 	token, expires, err := r.client.AccessToken(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic(err, request{what: "an access token for flosum_access_token"}))

@@ -251,15 +251,29 @@ func tokenErrorDiagnostic(err *flosumapi.TokenError, req request) diag.Diagnosti
 		req.what, err.Error(), envGlobalSettingsURL))
 }
 
-// refreshTokenReplacedWarning tells the user, once per provider process,
-// that Flosum rotated a refresh token the provider cannot save.
-func refreshTokenReplacedWarning(client *flosumapi.Client, diags *diag.Diagnostics) {
-	if client == nil || !client.RefreshTokenReplaced() {
+// refreshTokenWarnings tells the user, once per provider process each, that
+// Flosum rotated a refresh token the provider cannot save: it has no
+// refresh token file, or could not write the file. Neither text holds the
+// token.
+func refreshTokenWarnings(client *flosumapi.Client, diags *diag.Diagnostics) {
+	if client == nil {
 		return
 	}
-	diags.AddWarning("Flosum Returned A New Refresh Token", fmt.Sprintf(
-		"Flosum answered the token exchange with a new refresh token. The provider used it for the rest of this run but has nowhere to keep it, "+
-			"so the refresh token configured in refresh_token or %s may stop working: the next run can fail with \"Flosum Refresh Token Rejected\". "+
-			"Set refresh_token_file (or %s) to a file holding the refresh token instead: the provider keeps the newest one there.",
-		envRefreshToken, envRefreshTokenFile))
+	if client.RefreshTokenReplaced() {
+		diags.AddWarning("Flosum Returned A New Refresh Token", fmt.Sprintf(
+			"Flosum answered the token exchange with a new refresh token. The provider used it for the rest of this run but has nowhere to keep it, "+
+				"so the refresh token configured in refresh_token or %s may stop working: the next run can fail with \"Flosum Refresh Token Rejected\". "+
+				"Set refresh_token_file (or %s) to a file holding the refresh token instead: the provider keeps the newest one there.",
+			envRefreshToken, envRefreshTokenFile))
+	}
+	var fileErr *flosumapi.RefreshTokenFileError
+	if err := client.RefreshTokenFileNotUpdated(); errors.As(err, &fileErr) {
+		diags.AddWarning("Flosum Refresh Token File Not Updated", fmt.Sprintf(
+			"Flosum answered the token exchange with a new refresh token, but the provider could not write it to the refresh token file %s (%s). "+
+				"The provider uses the new refresh token for the rest of this run, but the old one still in the file may no longer work: "+
+				"the next run can fail with \"Flosum Refresh Token Rejected\". "+
+				"Make the file and its folder writable by the user running Terraform (the provider writes a temporary file in the folder and renames it over the file); "+
+				"if the next run is rejected, sign in again to get a new refresh token (see the provider's authentication guide) and put it in the file.",
+			fileErr.Path, fileErr.Err))
+	}
 }

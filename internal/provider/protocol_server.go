@@ -111,18 +111,35 @@ func (p *recordingProvider) providerData() (any, bool) {
 }
 
 // ReadDataSource reads through the direct path or the framework's, then adds
-// the warning about a replaced refresh token: here, once for both paths,
-// rather than in every data source's Read.
+// the warnings about the refresh token (refreshTokenWarnings).
 func (s *protocolServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	resp, err := s.readDataSource(ctx, req)
 	if resp != nil {
-		data, _ := s.provider.providerData()
-		client, _ := data.(*flosumapi.Client)
-		var diags diag.Diagnostics
-		refreshTokenReplacedWarning(client, &diags)
-		resp.Diagnostics = append(resp.Diagnostics, protocolDiagnostics(ctx, diags)...)
+		resp.Diagnostics = s.withRefreshTokenWarnings(ctx, resp.Diagnostics)
 	}
 	return resp, err
+}
+
+// OpenEphemeralResource is the framework's, then adds the warnings about the
+// refresh token, as ReadDataSource does.
+func (s *protocolServer) OpenEphemeralResource(ctx context.Context, req *tfprotov6.OpenEphemeralResourceRequest) (*tfprotov6.OpenEphemeralResourceResponse, error) {
+	resp, err := s.ProviderServer.OpenEphemeralResource(ctx, req)
+	if resp != nil {
+		resp.Diagnostics = s.withRefreshTokenWarnings(ctx, resp.Diagnostics)
+	}
+	return resp, err
+}
+
+// withRefreshTokenWarnings adds to diagnostics the warnings about the
+// refresh token: here, in the one place every read and open of the provider
+// goes through, rather than in each data source or ephemeral resource, so
+// that each is told once per provider process.
+func (s *protocolServer) withRefreshTokenWarnings(ctx context.Context, diagnostics []*tfprotov6.Diagnostic) []*tfprotov6.Diagnostic {
+	data, _ := s.provider.providerData()
+	client, _ := data.(*flosumapi.Client)
+	var diags diag.Diagnostics
+	refreshTokenWarnings(client, &diags)
+	return append(diagnostics, protocolDiagnostics(ctx, diags)...)
 }
 
 func (s *protocolServer) readDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
