@@ -2,11 +2,14 @@ package provider
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -47,6 +50,98 @@ func terraformTest(t *testing.T, steps ...resource.TestStep) {
 func terraformTestSince(t *testing.T, versions []tfversion.TerraformVersionCheck, steps ...resource.TestStep) {
 	t.Helper()
 	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, TerraformVersionChecks: versions, Steps: steps})
+}
+
+// terraformTestRecording is terraformTestSince, recording what each
+// provider process answered to the reads and opens Terraform asked of it:
+// Terraform starts one per command, and warnings a test cannot see in the
+// step's outcome are there.
+func terraformTestRecording(t *testing.T, versions []tfversion.TerraformVersionCheck, steps ...resource.TestStep) *providerRuns {
+	t.Helper()
+	runs := &providerRuns{}
+	factories := map[string]func() (tfprotov6.ProviderServer, error){
+		"flosum": func() (tfprotov6.ProviderServer, error) {
+			server, err := protoV6ProviderFactories["flosum"]()
+			return runs.start(server), err
+		},
+	}
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: factories, TerraformVersionChecks: versions, Steps: steps})
+	return runs
+}
+
+// providerRuns holds, in the order Terraform started them, the provider
+// processes (servers) of a test.
+type providerRuns struct {
+	mu   sync.Mutex
+	runs []*providerRun
+}
+
+// providerRun is one provider process: the diagnostics it answered to
+// ReadDataSource and OpenEphemeralResource, and how many of those it got.
+type providerRun struct {
+	tfprotov6.ProviderServer
+	mu          sync.Mutex
+	calls       int
+	diagnostics []*tfprotov6.Diagnostic
+}
+
+func (r *providerRuns) start(server tfprotov6.ProviderServer) *providerRun {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	run := &providerRun{ProviderServer: server}
+	r.runs = append(r.runs, run)
+	return run
+}
+
+// readers returns the processes that read or opened anything.
+func (r *providerRuns) readers() []*providerRun {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []*providerRun
+	for _, run := range r.runs {
+		run.mu.Lock()
+		if run.calls > 0 {
+			out = append(out, run)
+		}
+		run.mu.Unlock()
+	}
+	return out
+}
+
+// with returns the diagnostics of severity the process sent.
+func (run *providerRun) with(severity tfprotov6.DiagnosticSeverity) []*tfprotov6.Diagnostic {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	var out []*tfprotov6.Diagnostic
+	for _, d := range run.diagnostics {
+		if d.Severity == severity {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func (run *providerRun) record(diagnostics []*tfprotov6.Diagnostic) {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	run.calls++
+	run.diagnostics = append(run.diagnostics, diagnostics...)
+}
+
+func (run *providerRun) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	resp, err := run.ProviderServer.ReadDataSource(ctx, req)
+	if resp != nil {
+		run.record(resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (run *providerRun) OpenEphemeralResource(ctx context.Context, req *tfprotov6.OpenEphemeralResourceRequest) (*tfprotov6.OpenEphemeralResourceResponse, error) {
+	resp, err := run.ProviderServer.OpenEphemeralResource(ctx, req)
+	if resp != nil {
+		run.record(resp.Diagnostics)
+	}
+	return resp, err
 }
 
 // failing is a step whose configuration must fail with an error holding
