@@ -53,22 +53,22 @@ func (m *memoryStore) update(_ context.Context, fn func(*storedTokens) error) (*
 func (m *memoryStore) persistent() bool { return false }
 
 // fileStore keeps the refresh token in a file that it rewrites when Flosum
-// answers with a new one. Beside it, with the same mode 0600, it keeps
+// answers with a new one. Beside it, it keeps
 //   - <file>.lock: empty, locked exclusively (flock on unix, LockFileEx on
 //     windows) from reading the refresh token to writing the new one;
 //     never removed, as removing a lock file races with its next user;
 //   - <file>.access.json: the newest access token, when it expires and is to
-//     be renewed,
-//     and the SHA-256 of the refresh token it was obtained with, so that the
-//     several provider processes of one Terraform run exchange once, and a
-//     refresh token put in the file by hand is never paired with an access
-//     token of another.
+//     be renewed, and the SHA-256 of the refresh token it was obtained with,
+//     so that the several provider processes of one Terraform run exchange
+//     once, and a refresh token put in the file by hand is never paired with
+//     an access token of another.
 //
 // Both the file and the cache are written to a temporary file in the same
 // folder, then renamed over the old one (and the folder synced, on unix), so
 // that a reader never sees half a token and the rename survives a crash.
-// (On Windows the mode is not applied: os.Chmod only clears the read-only
-// flag there, and the files get the folder's permissions.)
+// All three get mode 0600 on unix; on Windows no mode is applied (os.Chmod
+// only sets or clears the read-only flag there), so they get the folder's
+// permissions.
 //
 // When the new refresh token cannot be written, the store keeps it in
 // memory and uses it, and tries to write it again, for as long as the file

@@ -78,7 +78,7 @@ func oauthSchemaAttributes() map[string]schema.Attribute {
 			Sensitive:           true,
 		},
 		"refresh_token_file": schema.StringAttribute{
-			MarkdownDescription: "Path of a file holding the OAuth refresh token, instead of `refresh_token`: when Flosum answers an exchange with a new refresh token, the provider writes it back to the file (atomically, mode 0600, under a lock on `<file>.lock`), and keeps the newest access token in `<file>.access.json` (mode 0600) so that the provider processes of one run exchange once. Use it where refresh tokens rotate. Falls back to `" + envRefreshTokenFile + "`. No default.",
+			MarkdownDescription: "Path of a file holding the OAuth refresh token, instead of `refresh_token`: when Flosum answers an exchange with a new refresh token, the provider writes it back to the file (atomically, under a lock on `<file>.lock`), and keeps the newest access token in `<file>.access.json` so that the provider processes of one run exchange once. On Unix the three files get mode 0600; on Windows the provider sets no permissions (Go can only set the read-only flag there), so they get the folder's: keep the file in a folder only you can read. If the new refresh token cannot be written, the provider uses it for the rest of the run and warns. Use it where refresh tokens rotate. Falls back to `" + envRefreshTokenFile + "`. No default.",
 			Optional:            true,
 		},
 		"global_settings_url": schema.StringAttribute{

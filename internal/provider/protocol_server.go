@@ -88,7 +88,9 @@ func directReaders(ctx context.Context, p provider.Provider) map[string]directDa
 
 // recordingProvider is the provider, remembering the data its Configure
 // gives the data sources, so that a direct read configures its data source
-// with the very ProviderData the framework would pass it. Embedding keeps
+// with the very ProviderData the framework would pass it (the ephemeral
+// resources get the same client, whose refresh-token warnings the protocol
+// server adds). Embedding keeps
 // every optional interface the provider implements.
 type recordingProvider struct {
 	*flosumProvider
