@@ -323,7 +323,7 @@ func (ts *tokenSource) exchange(ctx context.Context, stale string) (string, erro
 	ts.mu.Lock()
 	ts.replaced = ts.replaced || (rotated && !ts.store.persistent())
 	if notSaved != nil && ts.notSaved == nil {
-		ts.notSaved = c.redact(notSaved)
+		ts.notSaved = &RefreshTokenFileError{Path: notSaved.Path, Err: c.redact(notSaved.Err)}
 	}
 	ts.mu.Unlock()
 	if fileErr := (*RefreshTokenFileError)(nil); errors.As(err, &fileErr) {
@@ -412,6 +412,7 @@ func readNewRefreshToken(body []byte, secrets *redactor) (refresh, reason string
 		return "", "refresh_token is neither a string nor null"
 	}
 	secrets.Add(refresh)
+	secrets.Add(strings.TrimSpace(refresh))
 	if _, err := CheckRefreshToken(refresh); err != nil {
 		return "", fmt.Sprintf("refresh_token is not a single word of at most %d characters", MaxTokenLength)
 	}
