@@ -527,6 +527,27 @@ func TestOAuth_tokenTypeReadLeniently(t *testing.T) {
 	assertRequests(t, srv, TokenPath, 1)
 }
 
+// unusableTokenAnswer makes the first exchange of a client (with a refresh
+// token file when withFile) answer body, which must be refused as an
+// unusable answer, and returns the error's text.
+func unusableTokenAnswer(t *testing.T, body string, withFile bool) (srv *testserver.Server, c *Client, rec *recordingLogger, path, text string) {
+	t.Helper()
+	srv = startOAuthServer(t, testserver.Options{})
+	srv.AddFault(testserver.Fault{PathPrefix: TokenPath, Times: 1, Status: http.StatusOK, ContentType: "application/json", Body: body})
+	var edits []func(*Config)
+	if withFile {
+		path = refreshTokenFile(t, srv.OAuthConfig().RefreshToken)
+		edits = append(edits, withRefreshTokenFile(path))
+	}
+	c, rec = oauthClient(t, srv, edits...)
+	_, err := c.GetConnection(t.Context(), 1)
+	var tokenErr *TokenError
+	if !errors.As(err, &tokenErr) || tokenErr.Kind != TokenAnswerInvalid {
+		t.Fatalf("err = %v, want a TokenAnswerInvalid *TokenError", err)
+	}
+	return srv, c, rec, path, mustErr(t, err)
+}
+
 // A new refresh token in an answer that is otherwise unusable is kept, in
 // memory or in the file, before the answer is refused: the next exchange
 // sends it, not the one Flosum replaced.
@@ -542,22 +563,8 @@ func TestOAuth_newRefreshTokenKeptFromUnusableAnswer(t *testing.T) {
 		for _, withFile := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s, file %v", name, withFile), func(t *testing.T) {
 				t.Parallel()
-				srv := startOAuthServer(t, testserver.Options{})
-				srv.AddFault(testserver.Fault{PathPrefix: TokenPath, Times: 1, Status: http.StatusOK, ContentType: "application/json",
-					Body: tokenAnswerBody(`"fat_x"`, `"Bearer"`, `"`+issued+`"`, tc.expiresIn)})
-				var path string
-				var edits []func(*Config)
-				if withFile {
-					path = refreshTokenFile(t, srv.OAuthConfig().RefreshToken)
-					edits = append(edits, withRefreshTokenFile(path))
-				}
-				c, rec := oauthClient(t, srv, edits...)
-				_, err := c.GetConnection(t.Context(), 1)
-				var tokenErr *TokenError
-				if !errors.As(err, &tokenErr) || tokenErr.Kind != TokenAnswerInvalid {
-					t.Fatalf("err = %v, want a TokenAnswerInvalid *TokenError", err)
-				}
-				assertContains(t, mustErr(t, err), "not a usable access token", tc.reason)
+				srv, c, rec, path, text := unusableTokenAnswer(t, tokenAnswerBody(`"fat_x"`, `"Bearer"`, `"`+issued+`"`, tc.expiresIn), withFile)
+				assertContains(t, text, "not a usable access token", tc.reason)
 				if withFile {
 					if got := readToken(t, path); got != issued {
 						t.Errorf("the file holds another token than the one Flosum issued")
@@ -567,7 +574,8 @@ func TestOAuth_newRefreshTokenKeptFromUnusableAnswer(t *testing.T) {
 				}
 				// The next read exchanges the token kept (the server never issued
 				// it, so it rejects it; what matters is what was sent).
-				_, err = c.GetConnection(t.Context(), 1)
+				_, err := c.GetConnection(t.Context(), 1)
+				var tokenErr *TokenError
 				if !errors.As(err, &tokenErr) || tokenErr.Kind != RefreshTokenRejected {
 					t.Fatalf("second read: err = %v, want the kept refresh token rejected by this server", err)
 				}
@@ -576,7 +584,7 @@ func TestOAuth_newRefreshTokenKeptFromUnusableAnswer(t *testing.T) {
 					t.Errorf("exchanges after the odd answer = %+v, want one sending the refresh token it carried", exchanges)
 				}
 				assertRequests(t, srv, TokenPath, 2)
-				for _, text := range []string{err.Error(), fmt.Sprint(rec.Entries())} {
+				for _, text := range []string{text, err.Error(), fmt.Sprint(rec.Entries())} {
 					if strings.Contains(text, issued) {
 						t.Errorf("the refresh token appears in %s", text)
 					}
@@ -593,23 +601,9 @@ func TestOAuth_unusableNewRefreshTokenNotKept(t *testing.T) {
 	for _, withFile := range []bool{false, true} {
 		t.Run(fmt.Sprintf("file %v", withFile), func(t *testing.T) {
 			t.Parallel()
-			srv := startOAuthServer(t, testserver.Options{})
-			srv.AddFault(testserver.Fault{PathPrefix: TokenPath, Times: 1, Status: http.StatusOK, ContentType: "application/json",
-				Body: tokenAnswerBody(`"fat_x"`, `"Bearer"`, `"frt_two words"`, "3600")})
+			srv, c, rec, path, text := unusableTokenAnswer(t, tokenAnswerBody(`"fat_x"`, `"Bearer"`, `"frt_two words"`, "3600"), withFile)
+			assertContains(t, text, "refresh_token is not a single word")
 			original := srv.OAuthConfig().RefreshToken
-			var path string
-			var edits []func(*Config)
-			if withFile {
-				path = refreshTokenFile(t, original)
-				edits = append(edits, withRefreshTokenFile(path))
-			}
-			c, rec := oauthClient(t, srv, edits...)
-			_, err := c.GetConnection(t.Context(), 1)
-			var tokenErr *TokenError
-			if !errors.As(err, &tokenErr) || tokenErr.Kind != TokenAnswerInvalid {
-				t.Fatalf("err = %v, want a TokenAnswerInvalid *TokenError", err)
-			}
-			assertContains(t, mustErr(t, err), "refresh_token is not a single word")
 			if withFile && readToken(t, path) != original {
 				t.Error("the unusable refresh token was written to the file")
 			}
@@ -623,7 +617,7 @@ func TestOAuth_unusableNewRefreshTokenNotKept(t *testing.T) {
 			if len(exchanges) != 1 || exchanges[0].RefreshToken != original || exchanges[0].Status != http.StatusOK {
 				t.Errorf("exchanges = %+v, want one with the original refresh token", exchanges)
 			}
-			for _, text := range []string{err.Error(), fmt.Sprint(rec.Entries())} {
+			for _, text := range []string{text, fmt.Sprint(rec.Entries())} {
 				if strings.Contains(text, "two words") {
 					t.Errorf("the refresh token appears in %s", text)
 				}
