@@ -1,6 +1,7 @@
 package flosumapi
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -457,7 +458,7 @@ func TestReadAccessToken(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			access := cmpOr(tc.access, `"fat_ok"`)
+			access := cmp.Or(tc.access, `"fat_ok"`)
 			got, lifetime, reason := readAccessToken([]byte(tokenAnswerBody(access, tc.tokenType, "null", tc.expiresIn)))
 			if !strings.HasPrefix(reason, tc.want) || (tc.want == "") != (reason == "") {
 				t.Fatalf("reason = %q, want %q", reason, tc.want)
@@ -470,13 +471,6 @@ func TestReadAccessToken(t *testing.T) {
 			}
 		})
 	}
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func TestReadNewRefreshToken(t *testing.T) {
