@@ -6,7 +6,7 @@ import "os"
 
 // syncDir flushes a folder's entries, such as a rename into it, to disk.
 func syncDir(dir string) error {
-	d, err := os.Open(dir) //nolint:gosec // the refresh token file's own folder
+	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}
