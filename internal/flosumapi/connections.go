@@ -7,7 +7,8 @@ import (
 	"strconv"
 )
 
-const connectionsPath = "/api/v1/connections"
+// ConnectionsPath is the connections endpoint under the Backup API root.
+const ConnectionsPath = "/api/v1/connections"
 
 // Connection is one Backup & Archive connection: a Salesforce org that Flosum
 // backs up.
@@ -71,7 +72,7 @@ func (c *Client) GetConnection(ctx context.Context, id int64) (*Connection, erro
 // which is sent as given: callers normalise it first. An id below 1 is an
 // *UnexpectedAnswerError.
 func (c *Client) GetConnectionID(ctx context.Context, salesforceOrgID string) (int64, error) {
-	path := connectionsPath + "/connectionId/" + url.PathEscape(salesforceOrgID)
+	path := ConnectionsPath + "/connectionId/" + url.PathEscape(salesforceOrgID)
 	return remember(ctx, &c.memo, path, func(ctx context.Context) (int64, error) {
 		answer, err := getJSON[connectionID, wireConnectionID](ctx, c, path, nil)
 		if err != nil {
@@ -91,7 +92,7 @@ func connectionsList(search string) list[ConnectionSummary, wireConnectionSummar
 		query.Set("search", search)
 	}
 	return list[ConnectionSummary, wireConnectionSummary]{
-		noun: "connections", path: connectionsPath, query: query,
+		noun: "connections", path: ConnectionsPath, query: query,
 		id: func(s ConnectionSummary) int64 { return s.ID },
 	}
 }
@@ -100,7 +101,7 @@ func connectionsList(search string) list[ConnectionSummary, wireConnectionSummar
 // sorted by id; see readAll for what is guaranteed when the list changes
 // while it is read. A list over MaxListItems is a *ListTooLargeError.
 func (c *Client) ListConnections(ctx context.Context, search string) ([]ConnectionSummary, error) {
-	return remember(ctx, &c.memo, connectionsPath+"?all&search="+search, func(ctx context.Context) ([]ConnectionSummary, error) {
+	return remember(ctx, &c.memo, ConnectionsPath+"?all&search="+search, func(ctx context.Context) ([]ConnectionSummary, error) {
 		return readAll(ctx, c, connectionsList(search))
 	})
 }

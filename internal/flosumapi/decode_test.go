@@ -68,7 +68,7 @@ func decodeConnection(body []byte) (*Connection, error) {
 }
 
 func decodePage(body []byte) (*page[ConnectionSummary], error) {
-	return decode[page[ConnectionSummary], wirePage[wireConnectionSummary]](connectionsPath, body)
+	return decode[page[ConnectionSummary], wirePage[wireConnectionSummary]](ConnectionsPath, body)
 }
 
 func decodeConnectionID(path string, body []byte) (int64, error) {

@@ -328,7 +328,7 @@ func FuzzDecodePage(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		got, err := decodePage(body)
 		want, ref := refDecodePage(body)
-		checkDecodeOutcome(t, connectionsPath, body, err, ref)
+		checkDecodeOutcome(t, ConnectionsPath, body, err, ref)
 		if err != nil {
 			if got != nil {
 				t.Fatal("a page was returned with the error")

@@ -176,7 +176,7 @@ func TestOAuth_renewsBeforeExpiry(t *testing.T) {
 					t.Errorf("%s sent %q", r.Path, r.Authorization)
 				}
 			}
-			assertRequests(t, srv, connectionsPath+"/", 3)
+			assertRequests(t, srv, ConnectionsPath+"/", 3)
 		})
 	}
 }
@@ -201,7 +201,7 @@ func TestOAuth_401RenewsOnce(t *testing.T) {
 		if n := exchangeCount(srv); n != 2 {
 			t.Errorf("exchanges = %d, want 2 (first request, then after the 401)", n)
 		}
-		assertRequests(t, srv, connectionsPath+"/2", 2)
+		assertRequests(t, srv, ConnectionsPath+"/2", 2)
 		if len(rec.find("INFO", "rejected the access token; renewing it once")) != 1 {
 			t.Errorf("the renewal after a 401 was not logged once: %+v", rec.Entries())
 		}
@@ -209,7 +209,7 @@ func TestOAuth_401RenewsOnce(t *testing.T) {
 	t.Run("401 again is reported", func(t *testing.T) {
 		t.Parallel()
 		srv := startOAuthServer(t, testserver.Options{})
-		srv.AddFault(testserver.Fault{PathPrefix: connectionsPath + "/3", Status: http.StatusUnauthorized,
+		srv.AddFault(testserver.Fault{PathPrefix: ConnectionsPath + "/3", Status: http.StatusUnauthorized,
 			Body: `{"message":"Unauthorized","statusCode":401}`})
 		c, _ := oauthClient(t, srv)
 		_, err := c.GetConnection(t.Context(), 3)
@@ -221,7 +221,7 @@ func TestOAuth_401RenewsOnce(t *testing.T) {
 		if n := exchangeCount(srv); n != 2 {
 			t.Errorf("exchanges = %d, want 2: one renewal only", n)
 		}
-		assertRequests(t, srv, connectionsPath+"/3", 2)
+		assertRequests(t, srv, ConnectionsPath+"/3", 2)
 	})
 }
 
@@ -307,7 +307,7 @@ func TestOAuth_errors(t *testing.T) {
 					t.Errorf("the error holds a secret: %v", err)
 				}
 			}
-			assertRequests(t, srv, connectionsPath, 0)
+			assertRequests(t, srv, ConnectionsPath, 0)
 			// A rejection is final: the next read reports it without asking again.
 			before := srv.CountRequests(TokenPath)
 			_, again := c.GetConnection(t.Context(), 2)

@@ -54,7 +54,7 @@ type (
 
 // belowConnection is the path of connection id, below which its data is.
 func belowConnection(id int64) string {
-	return connectionsPath + "/" + strconv.FormatInt(id, 10)
+	return ConnectionsPath + "/" + strconv.FormatInt(id, 10)
 }
 
 // GetConnectionSettings reads a connection's settings; an answer about

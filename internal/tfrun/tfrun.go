@@ -89,10 +89,21 @@ func ModuleRoot(ctx context.Context) (string, error) {
 // Build builds the main package pkg (an import path of this module) into
 // the binary out, adding .exe on Windows, and returns out.
 func Build(ctx context.Context, pkg, out string) (string, error) {
+	return BuildIn(ctx, "", pkg, out)
+}
+
+// BuildIn is Build for a main package of the module in dir (such as a tools
+// module's); "" is the working directory's module.
+func BuildIn(ctx context.Context, dir, pkg, out string) (string, error) {
 	if runtime.GOOS == "windows" {
 		out += ".exe"
 	}
+	out, err := filepath.Abs(out)
+	if err != nil {
+		return "", err
+	}
 	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, pkg)
+	cmd.Dir = dir
 	if output, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, output)
 	}

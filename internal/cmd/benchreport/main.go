@@ -7,13 +7,17 @@
 //   - 200 lookups of 20 distinct ids: API calls, and time against the same
 //     lookups made one by one, uncoalesced;
 //   - page calls per read of 1; 2,000; 2,001 and 100,000 connections;
-//   - CPU time and peak RSS of the provider process (summed over, and the
-//     largest of, every provider process Terraform starts) for a terraform
-//     plan listing 20,000 and 100,000 connections.
+//   - for a terraform plan listing 20,000 and 100,000 connections: the CPU
+//     time and peak RSS of the provider processes (summed over, and the
+//     largest of, every one Terraform starts) against the same provider
+//     served by the framework alone, and the plan's wall time and CPU time
+//     (terraform and its providers) against the same job done with
+//     hashicorp/http and jsondecode.
 //
 // Run it inside the module: go run ./internal/cmd/benchreport
 // It needs terraform on PATH (or TF_ACC_TERRAFORM_PATH) and a Unix system,
-// and builds the provider itself.
+// and builds the provider, its framework-only baseline and hashicorp/http
+// (pinned by tools/peerhttp) itself.
 package main
 
 import (
@@ -25,12 +29,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/flosum/terraform-provider-flosum/internal/bench"
 	"github.com/flosum/terraform-provider-flosum/internal/flosumapi"
+	"github.com/flosum/terraform-provider-flosum/internal/provider"
 	"github.com/flosum/terraform-provider-flosum/internal/testserver"
 	"github.com/flosum/terraform-provider-flosum/internal/tfrun"
 )
@@ -85,39 +89,55 @@ func main() {
 		rows = append(rows, row{fmt.Sprintf("page calls, one read of %s", count(n)), fmt.Sprint(got.PageCalls), "", fmt.Sprint(bench.PagesFor(n)), okIf(got.PageCalls == bench.PagesFor(n))})
 	}
 
-	// The provider process under terraform plan.
+	// terraform plan with the provider, against two baselines measured in
+	// the same run, the plans of the three taking turns: the same provider
+	// served by the framework alone (what the direct reads save), and the
+	// same job done with hashicorp/http and jsondecode (what a user without
+	// this provider would write).
 	workDir, err := os.MkdirTemp("", "flosum-bench-")
 	check(err)
 	defer os.RemoveAll(workDir)
-	providers := []struct{ label, mainPackage string }{{"provider", tfrun.ProviderPackage}}
-	for _, p := range providers {
-		runner, err := bench.NewPlanRunner(ctx, p.mainPackage, filepath.Join(workDir, strings.ReplaceAll(p.label, " ", "-")))
-		check(err)
-		for _, size := range []struct {
-			n      int
-			cpuMax float64 // seconds; 0 for none
-			rssMax float64 // MiB
-		}{{20000, 0.4, 100}, {100000, 0, 300}} {
-			srv, stop := listen(size.n, 0)
-			var usages []bench.ProcessUsage
-			for range *runs {
-				u, err := runner.PlanConnections(ctx, srv, size.n)
-				check(err)
-				usages = append(usages, u)
-			}
-			stop()
-			u := median(usages)
-			cpu := u.CPU.Seconds()
-			rss := float64(u.PeakRSS) / (1 << 20)
-			cpuGoal, cpuRatio, cpuVerdict := "none", "", ""
-			if size.cpuMax > 0 {
-				cpuGoal, cpuRatio, cpuVerdict = fmt.Sprintf("≤ %.1f s", size.cpuMax), fmt.Sprintf("%.2f× goal", cpu/size.cpuMax), okIf(cpu <= size.cpuMax)
-			}
-			rows = append(rows,
-				row{fmt.Sprintf("%s CPU, plan of %s (%d processes)", p.label, count(size.n), u.Invocations), fmt.Sprintf("%.3f s", cpu), cpuRatio, cpuGoal, cpuVerdict},
-				row{fmt.Sprintf("%s peak RSS, plan of %s", p.label, count(size.n)), fmt.Sprintf("%.0f MiB", rss), fmt.Sprintf("%.2f× goal", rss/size.rssMax), fmt.Sprintf("< %.0f MiB", size.rssMax), okIf(rss < size.rssMax)},
-			)
+	flosum := newRunner(ctx, workDir, "flosum", tfrun.ProviderPackage)
+	framework := newRunner(ctx, workDir, "framework-only", bench.FrameworkOnlyPackage)
+	httpBinary, err := bench.BuildHTTPProvider(ctx, filepath.Join(workDir, "http", "bin"))
+	check(err)
+	httpRunner, err := bench.NewPlanRunner(ctx, httpBinary, bench.HTTPProviderAddress, filepath.Join(workDir, "http"))
+	check(err)
+	for _, size := range []struct {
+		n      int
+		goals  bool
+		rssMax float64 // MiB
+	}{{20000, true, 100}, {100000, false, 300}} {
+		srv, stop := listen(size.n, 0)
+		var ours, fw, peer []bench.ProcessUsage
+		for range *runs {
+			ours = append(ours, plan(ctx, flosum, bench.FlosumConfig(srv), size.n))
+			fw = append(fw, plan(ctx, framework, bench.FlosumConfig(srv), size.n))
+			peer = append(peer, plan(ctx, httpRunner, bench.HTTPConfig(srv), size.n))
 		}
+		stop()
+		o, f, h := median(ours), median(fw), median(peer)
+		goal := func(limit string) string {
+			if size.goals {
+				return limit
+			}
+			return ""
+		}
+		verdict := func(a, b time.Duration, limit float64) string {
+			if size.goals {
+				return ratioOK(a, b, limit)
+			}
+			return ""
+		}
+		rss := float64(o.PeakRSS) / (1 << 20)
+		of := count(size.n)
+		rows = append(rows,
+			row{fmt.Sprintf("provider CPU, plan of %s: direct / framework path", of), secs(o.CPU) + " / " + secs(f.CPU), ratio(o.CPU, f.CPU), goal("≤ 0.6"), verdict(o.CPU, f.CPU, 0.6)},
+			row{fmt.Sprintf("provider peak RSS, plan of %s (framework path %s)", of, mib(f.PeakRSS)), mib(o.PeakRSS), fmt.Sprintf("%.2f× goal", rss/size.rssMax), fmt.Sprintf("< %.0f MiB", size.rssMax), okIf(rss < size.rssMax)},
+			row{fmt.Sprintf("plan of %s, wall: flosum / hashicorp/http", of), secs(o.Wall) + " / " + secs(h.Wall), ratio(o.Wall, h.Wall), goal("≤ 0.6"), verdict(o.Wall, h.Wall, 0.6)},
+			row{fmt.Sprintf("plan of %s, CPU of terraform and providers: flosum / hashicorp/http", of), secs(o.PlanCPU) + " / " + secs(h.PlanCPU), ratio(o.PlanCPU, h.PlanCPU), goal("≤ 0.6"), verdict(o.PlanCPU, h.PlanCPU, 0.6)},
+			row{fmt.Sprintf("  of which providers: flosum / hashicorp/http (%d / %d processes)", o.Invocations, h.Invocations), secs(o.CPU) + " / " + secs(h.CPU), ratio(o.CPU, h.CPU), "", ""},
+		)
 	}
 
 	if *profile != "" {
@@ -152,29 +172,52 @@ func writeProfiles(ctx context.Context, workDir, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	runner, err := bench.NewPlanRunner(ctx, bench.ProfiledProviderPackage, filepath.Join(workDir, "profiled"))
-	if err != nil {
-		return err
-	}
+	runner := newRunner(ctx, workDir, "profiled", bench.ProfiledProviderPackage)
 	runner.SetEnv("FLOSUM_CPUPROFILE="+filepath.Join(dir, "cpu.pprof"), "FLOSUM_MEMPROFILE="+filepath.Join(dir, "allocs.pprof"))
 	srv, stop := listen(20000, 0)
 	defer stop()
-	if _, err := runner.PlanConnections(ctx, srv, 20000); err != nil {
-		return err
-	}
+	plan(ctx, runner, bench.FlosumConfig(srv), 20000)
 	log.Printf("profiles of each provider process (by pid) are in %s; the largest is the one that read the list", dir)
 	return nil
 }
 
+// newRunner builds the main package mainPackage as the flosum provider and
+// a plan runner for it, in workDir/label.
+func newRunner(ctx context.Context, workDir, label, mainPackage string) *bench.PlanRunner {
+	dir := filepath.Join(workDir, label)
+	binary, err := bench.BuildProvider(ctx, mainPackage, provider.Address, filepath.Join(dir, "bin"))
+	check(err)
+	runner, err := bench.NewPlanRunner(ctx, binary, provider.Address, dir)
+	check(err)
+	return runner
+}
+
+func plan(ctx context.Context, r *bench.PlanRunner, config string, want int) bench.ProcessUsage {
+	u, err := r.Plan(ctx, config, want)
+	check(err)
+	return u
+}
+
+// median is each figure's own median over the runs.
 func median(usages []bench.ProcessUsage) bench.ProcessUsage {
 	byCPU := slices.Clone(usages)
 	slices.SortFunc(byCPU, func(a, b bench.ProcessUsage) int { return cmp.Compare(a.CPU, b.CPU) })
 	byRSS := slices.Clone(usages)
 	slices.SortFunc(byRSS, func(a, b bench.ProcessUsage) int { return cmp.Compare(a.PeakRSS, b.PeakRSS) })
+	byWall := slices.Clone(usages)
+	slices.SortFunc(byWall, func(a, b bench.ProcessUsage) int { return cmp.Compare(a.Wall, b.Wall) })
+	byPlanCPU := slices.Clone(usages)
+	slices.SortFunc(byPlanCPU, func(a, b bench.ProcessUsage) int { return cmp.Compare(a.PlanCPU, b.PlanCPU) })
 	m := byCPU[len(byCPU)/2]
 	m.PeakRSS = byRSS[len(byRSS)/2].PeakRSS
+	m.Wall = byWall[len(byWall)/2].Wall
+	m.PlanCPU = byPlanCPU[len(byPlanCPU)/2].PlanCPU
 	return m
 }
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.3f s", d.Seconds()) }
+
+func mib(bytes int64) string { return fmt.Sprintf("%.0f MiB", float64(bytes)/(1<<20)) }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%d ms", d.Milliseconds()) }
 
