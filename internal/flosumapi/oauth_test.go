@@ -627,7 +627,7 @@ func TestOAuth_persistent401RenewsOnceForAllGets(t *testing.T) {
 	const gets = 6
 	clock := &testClock{now: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)}
 	srv := startOAuthServer(t, testserver.Options{Now: clock.Now})
-	srv.AddFault(testserver.Fault{PathPrefix: connectionsPath + "/", Status: http.StatusUnauthorized,
+	srv.AddFault(testserver.Fault{PathPrefix: ConnectionsPath + "/", Status: http.StatusUnauthorized,
 		Body: `{"message":"Unauthorized","statusCode":401}`})
 	c, rec := oauthClient(t, srv)
 	c.tokens.now = clock.Now
@@ -642,7 +642,7 @@ func TestOAuth_persistent401RenewsOnceForAllGets(t *testing.T) {
 		t.Errorf("exchanges = %d after %d GETs with a persistent 401, want 2 (the first token, one renewal)", n, gets)
 	}
 	// The first GET is sent twice (before and after the renewal), each later one once.
-	assertRequests(t, srv, connectionsPath+"/", gets+1)
+	assertRequests(t, srv, ConnectionsPath+"/", gets+1)
 	if n := len(rec.find("INFO", "renewing it once")); n != 1 {
 		t.Errorf("renewals logged = %d, want 1", n)
 	}
