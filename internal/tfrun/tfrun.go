@@ -136,9 +136,11 @@ type Terraform struct {
 // automation-style output.
 //
 // The override holds for address under Terraform's registry host, under
-// OpenTofu's and under TF_ACC_PROVIDER_HOST, with the namespace
-// TF_ACC_PROVIDER_NAMESPACE when set, so that the same configuration runs
-// with either CLI.
+// OpenTofu's and under TF_ACC_PROVIDER_HOST, with address's namespace and
+// with TF_ACC_PROVIDER_NAMESPACE when set, so that the same configuration
+// runs with either CLI. (Those variables describe the provider under test
+// for terraform-plugin-testing; another provider, such as the benchmark's
+// hashicorp/http, keeps its own namespace.)
 func New(cliConfig, address, pluginDir string) (*Terraform, error) {
 	bin, err := Path()
 	if err != nil {
@@ -177,8 +179,9 @@ func WithProvider(ctx context.Context, dir, address string) (*Terraform, error) 
 func devOverrides(address, pluginDir string) string {
 	host, rest, _ := strings.Cut(address, "/")
 	namespace, typeName, _ := strings.Cut(rest, "/")
-	if ns := os.Getenv("TF_ACC_PROVIDER_NAMESPACE"); ns != "" {
-		namespace = ns
+	namespaces := []string{namespace}
+	if ns := os.Getenv("TF_ACC_PROVIDER_NAMESPACE"); ns != "" && ns != namespace {
+		namespaces = append(namespaces, ns)
 	}
 	hosts := []string{host, openTofuHost}
 	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" && !slices.Contains(hosts, h) {
@@ -186,8 +189,10 @@ func devOverrides(address, pluginDir string) string {
 	}
 	var cfg strings.Builder
 	cfg.WriteString("provider_installation {\n  dev_overrides {\n")
-	for _, h := range hosts {
-		fmt.Fprintf(&cfg, "    %q = %q\n", h+"/"+namespace+"/"+typeName, pluginDir)
+	for _, ns := range namespaces {
+		for _, h := range hosts {
+			fmt.Fprintf(&cfg, "    %q = %q\n", h+"/"+ns+"/"+typeName, pluginDir)
+		}
 	}
 	cfg.WriteString("  }\n  direct {}\n}\n")
 	return cfg.String()

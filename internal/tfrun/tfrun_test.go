@@ -27,8 +27,20 @@ func TestDevOverrides(t *testing.T) {
 			`"registry.opentofu.org/flosum/flosum" = "/plugins"`,
 		},
 	}, {
+		name: "TF_ACC_PROVIDER_NAMESPACE as the address has it is not repeated", host: "registry.opentofu.org", namespace: "flosum",
+		want: []string{
+			`"registry.terraform.io/flosum/flosum" = "/plugins"`,
+			`"registry.opentofu.org/flosum/flosum" = "/plugins"`,
+		},
+	}, {
+		// Another namespace is added, not put in place of the address's:
+		// the variables describe the provider under test, and another
+		// provider (the benchmark's hashicorp/http) must keep its own.
 		name: "TF_ACC_PROVIDER_HOST and TF_ACC_PROVIDER_NAMESPACE", host: "registry.example.com", namespace: "acme",
 		want: []string{
+			`"registry.terraform.io/flosum/flosum" = "/plugins"`,
+			`"registry.opentofu.org/flosum/flosum" = "/plugins"`,
+			`"registry.example.com/flosum/flosum" = "/plugins"`,
 			`"registry.terraform.io/acme/flosum" = "/plugins"`,
 			`"registry.opentofu.org/acme/flosum" = "/plugins"`,
 			`"registry.example.com/acme/flosum" = "/plugins"`,
