@@ -200,19 +200,22 @@ func plan(ctx context.Context, r *bench.PlanRunner, config string, want int) ben
 
 // median is each figure's own median over the runs.
 func median(usages []bench.ProcessUsage) bench.ProcessUsage {
-	byCPU := slices.Clone(usages)
-	slices.SortFunc(byCPU, func(a, b bench.ProcessUsage) int { return cmp.Compare(a.CPU, b.CPU) })
-	byRSS := slices.Clone(usages)
-	slices.SortFunc(byRSS, func(a, b bench.ProcessUsage) int { return cmp.Compare(a.PeakRSS, b.PeakRSS) })
-	byWall := slices.Clone(usages)
-	slices.SortFunc(byWall, func(a, b bench.ProcessUsage) int { return cmp.Compare(a.Wall, b.Wall) })
-	byPlanCPU := slices.Clone(usages)
-	slices.SortFunc(byPlanCPU, func(a, b bench.ProcessUsage) int { return cmp.Compare(a.PlanCPU, b.PlanCPU) })
-	m := byCPU[len(byCPU)/2]
-	m.PeakRSS = byRSS[len(byRSS)/2].PeakRSS
-	m.Wall = byWall[len(byWall)/2].Wall
-	m.PlanCPU = byPlanCPU[len(byPlanCPU)/2].PlanCPU
-	return m
+	return bench.ProcessUsage{
+		Invocations: medianOf(usages, func(u bench.ProcessUsage) int { return u.Invocations }),
+		CPU:         medianOf(usages, func(u bench.ProcessUsage) time.Duration { return u.CPU }),
+		PeakRSS:     medianOf(usages, func(u bench.ProcessUsage) int64 { return u.PeakRSS }),
+		Wall:        medianOf(usages, func(u bench.ProcessUsage) time.Duration { return u.Wall }),
+		PlanCPU:     medianOf(usages, func(u bench.ProcessUsage) time.Duration { return u.PlanCPU }),
+	}
+}
+
+func medianOf[T cmp.Ordered](usages []bench.ProcessUsage, figure func(bench.ProcessUsage) T) T {
+	values := make([]T, len(usages))
+	for i, u := range usages {
+		values[i] = figure(u)
+	}
+	slices.Sort(values)
+	return values[len(values)/2]
 }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.3f s", d.Seconds()) }
